@@ -1,0 +1,232 @@
+/*
+ * equilibrium.c -- the workspace: A's Nash behaviour without payments.
+ *
+ * s_A^N(theta) = argmax_a u_A(a, theta) (lowest index on ties), q_a its
+ * distribution, E[max u_A], and for finite models Delta_A(a, .) sorted once
+ * per action with the row it came from, so that every B type's offer is a
+ * scan of a sorted prefix (offer.c) rather than a pass over all types.
+ * B's sums tot[j][b] = sum_a q_a u_B(a, b, j) give her Nash action and her
+ * outside options.  Built once per game and read-only afterwards.
+ */
+#include "internal.h"
+#include <gsl/gsl_errno.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+typedef struct { double d; uint32_t i; } keyed;
+
+static int keyed_cmp(const void *a, const void *b)
+{
+    const keyed *x = a, *y = b;
+    if (x->d < y->d) return -1;
+    if (x->d > y->d) return 1;
+    return (x->i > y->i) - (x->i < y->i);
+}
+
+static ow_status finite_init(ow_workspace *w, ow_error *err)
+{
+    const ow_game *g = w->g;
+    size_t n = g->n, m = g->m;
+    if (n > UINT32_MAX) return ow__fail(err, OW_ETOOBIG, "%zu A types exceed the limit of %u", n, UINT32_MAX);
+    w->M = ow__malloc(n, sizeof *w->M, err);
+    w->sN = ow__malloc(n, sizeof *w->sN, err);
+    w->D = ow__malloc(n * m, sizeof *w->D, err);
+    w->perm = ow__malloc(n * m, sizeof *w->perm, err);
+    w->nzero = ow__malloc(m, sizeof *w->nzero, err);
+    if (!w->M || !w->sN || !w->D || !w->perm || !w->nzero) return err ? err->status : OW_ENOMEM;
+    double EM = 0;
+    for (size_t i = 0; i < n; i++) {
+        const double *u = g->u + i * m;
+        size_t best = 0;
+        for (size_t a = 1; a < m; a++) if (u[a] > u[best]) best = a;
+        w->M[i] = u[best];
+        w->sN[i] = (uint32_t)best;
+        w->q[best] += g->wt[i];
+        EM += g->wt[i] * u[best];
+    }
+    w->EM = EM;
+    int fail = 0;
+    #pragma omp parallel
+    {
+        keyed *tmp = malloc(n * sizeof *tmp);
+        if (!tmp) { 
+            #pragma omp atomic write
+            fail = 1;
+        }
+        #pragma omp for schedule(dynamic, 1)
+        for (size_t a = 0; a < m; a++) {
+            if (!tmp) continue;
+            for (size_t i = 0; i < n; i++) {
+                tmp[i].d = w->M[i] - g->u[i * m + a];
+                tmp[i].i = (uint32_t)i;
+            }
+            qsort(tmp, n, sizeof *tmp, keyed_cmp);
+            double *D = w->D + a * n;
+            uint32_t *P = w->perm + a * n;
+            size_t nz = 0;
+            for (size_t i = 0; i < n; i++) {
+                D[i] = tmp[i].d;
+                P[i] = tmp[i].i;
+                if (tmp[i].d <= 0) nz = i + 1;
+            }
+            w->nzero[a] = nz;
+        }
+        free(tmp);
+    }
+    if (fail) return ow__fail(err, OW_ENOMEM, "out of memory sorting Delta_A");
+    return OW_OK;
+}
+
+static ow_status cont_init(ow_workspace *w, ow_error *err)
+{
+    const ow_game *g = w->g;
+    size_t m = g->m;
+    ow__factor *f = ow__malloc(m, sizeof *f, err);
+    if (!f) return OW_ENOMEM;
+    ow_status s = OW_OK;
+    for (size_t a = 0; a < m; a++) {
+        for (size_t i = 0; i < m; i++) { f[i].kind = i < a ? OW_F_CDF_STRICT : OW_F_CDF; f[i].shift = 0; }
+        f[a].kind = OW_F_ONE;
+        if ((s = ow__integrate(w, a, 1, 0, f, &w->q[a], err))) goto out;
+    }
+    if ((s = ow__expected_max_cont(w, NULL, &w->EM, err))) goto out;
+    /* atoms of Delta_A(a) above 0: differences of atoms (a superset) */
+    w->njumps = ow__malloc(m, sizeof *w->njumps, err);
+    w->jump_off = ow__malloc(m + 1, sizeof *w->jump_off, err);
+    w->dmax = ow__malloc(m, sizeof *w->dmax, err);
+    if (!w->njumps || !w->jump_off || !w->dmax) { s = OW_ENOMEM; goto out; }
+    size_t total = 0;
+    for (size_t a = 0; a < m; a++) {
+        const ow__dist *d = &g->dists[a];
+        double dm = 0;
+        for (size_t b = 0; b < m; b++)
+            if (b != a && g->dists[b].hi - d->lo > dm) dm = g->dists[b].hi - d->lo;
+        w->dmax[a] = dm;
+        size_t cnt = 0;
+        if (ow__dist_is_atomic(d))
+            for (size_t b = 0; b < m; b++)
+                if (b != a && ow__dist_is_atomic(&g->dists[b])) cnt += d->natoms * g->dists[b].natoms;
+        if (cnt > OW_MAX_ATOMS) { s = ow__fail(err, OW_ETOOBIG, "action %s: %zu possible atoms of Delta_A exceed the limit of %d", g->a_names[a], cnt, OW_MAX_ATOMS); goto out; }
+        w->jump_off[a] = total;
+        total += cnt;
+    }
+    w->jump_off[m] = total;
+    w->jumps = ow__malloc(total, sizeof *w->jumps, err);
+    if (!w->jumps) { s = OW_ENOMEM; goto out; }
+    for (size_t a = 0; a < m; a++) {
+        const ow__dist *d = &g->dists[a];
+        double *J = w->jumps + w->jump_off[a];
+        size_t c = 0;
+        if (ow__dist_is_atomic(d))
+            for (size_t b = 0; b < m; b++) {
+                const ow__dist *e = &g->dists[b];
+                if (b == a || !ow__dist_is_atomic(e)) continue;
+                for (size_t i = 0; i < e->natoms; i++)
+                    for (size_t k = 0; k < d->natoms; k++)
+                        if (e->x[i] - d->x[k] > 0) J[c++] = e->x[i] - d->x[k];
+            }
+        w->njumps[a] = c;
+    }
+out:
+    free(f);
+    return s;
+}
+
+ow_workspace *ow_workspace_alloc(const ow_game *g, ow_error *err)
+{
+    gsl_set_error_handler_off();   /* GSL must report, never abort */
+    ow_workspace *w = ow__malloc(1, sizeof *w, err);
+    if (!w) return NULL;
+    w->g = g;
+    w->m = g->m;
+    w->n = g->finite ? g->n : 0;
+    w->q = ow__malloc(g->m, sizeof *w->q, err);
+    w->tot = ow__malloc(g->T * g->k, sizeof *w->tot, err);
+    if (!w->q || !w->tot) goto err;
+    int nt = 1;
+#ifdef _OPENMP
+    nt = omp_get_max_threads();
+#endif
+    w->niws = (size_t)nt;
+    w->iws = ow__malloc(w->niws, sizeof *w->iws, err);
+    if (!w->iws) goto err;
+    for (size_t i = 0; i < w->niws; i++)
+        if (!(w->iws[i] = gsl_integration_workspace_alloc(1000))) { ow__fail(err, OW_ENOMEM, "out of memory"); goto err; }
+    if ((g->finite ? finite_init(w, err) : cont_init(w, err)) != OW_OK) goto err;
+    for (size_t j = 0; j < g->T; j++)
+        for (size_t a = 0; a < g->m; a++) {
+            const double *r = ow__ub(g, j, a);
+            if (w->q[a] != 0.0)
+                for (size_t b = 0; b < g->k; b++) w->tot[j * g->k + b] += w->q[a] * r[b];
+        }
+    return w;
+err:
+    ow_workspace_free(w);
+    return NULL;
+}
+
+void ow_workspace_free(ow_workspace *w)
+{
+    if (!w) return;
+    if (w->iws)
+        for (size_t i = 0; i < w->niws; i++)
+            if (w->iws[i]) gsl_integration_workspace_free(w->iws[i]);
+    free(w->iws);
+    free(w->q); free(w->tot); free(w->M); free(w->sN); free(w->D); free(w->perm);
+    free(w->nzero); free(w->jumps); free(w->njumps); free(w->jump_off); free(w->dmax);
+    free(w);
+}
+
+double ow_nash_prob(const ow_workspace *w, size_t a) { return w->q[a]; }
+double ow_nash_payoff_A(const ow_workspace *w) { return w->EM; }
+
+/* number of sorted entries of action a with Delta_A <= c */
+size_t ow__count_le(const ow_workspace *w, size_t a, double c)
+{
+    const double *D = w->D + a * w->n;
+    size_t lo = 0, hi = w->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (D[mid] <= c) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+}
+
+ow_status ow_accept_prob(const ow_workspace *w, size_t a, double c,
+                         double *P, ow_error *err)
+{
+    if (a >= w->m) return ow__fail(err, OW_EINPUT, "action index %zu out of range", a);
+    if (!w->g->finite) return ow__accept_prob_cont(w, a, c, P, NULL, err);
+    size_t cnt = c < 0 ? 0 : ow__count_le(w, a, c);
+    double s = 0;
+    if (w->g->equal_weights) s = (double)cnt / (double)w->n;
+    else for (size_t i = 0; i < cnt; i++) s += w->g->wt[w->perm[a * w->n + i]];
+    *P = s;
+    return OW_OK;
+}
+
+void ow_outside_option(const ow_workspace *w, size_t j, size_t a,
+                       size_t *b, double *value)
+{
+    const ow_game *g = w->g;
+    size_t k = g->k;
+    double qa = w->q[a];
+    if (qa >= 1.0 - 1e-12) {  /* A always plays a: the outside option is moot */
+        double v = ow__best_B(g, j, a, b);
+        if (value) *value = v;
+        return;
+    }
+    const double *tot = w->tot + j * k, *r = ow__ub(g, j, a);
+    double best = -INFINITY;
+    for (size_t i = 0; i < k; i++) {
+        double v = tot[i] - qa * r[i];
+        if (v > best) best = v;
+    }
+    size_t bi = 0;
+    while (tot[bi] - qa * r[bi] < best - ow__tol(best)) bi++;
+    if (b) *b = bi;
+    if (value) *value = best / (1.0 - qa);
+}

@@ -1,0 +1,157 @@
+/*
+ * internal.h -- what the modules of liboneway share and users do not see.
+ *
+ * The game is stored as flat arrays in file order.  A's type model is kept
+ * in one of two forms: FINITE (n rows of m payoffs with probabilities, from
+ * `discrete`, `samples`, or an `independent` model whose distributions are
+ * all finite and whose product is small) or INDEPENDENT (one distribution
+ * per action, integrated numerically).
+ */
+#ifndef OW_INTERNAL_H
+#define OW_INTERNAL_H
+
+#include "oneway.h"
+#include <stdarg.h>
+#include <gsl/gsl_integration.h>
+#include <gsl/gsl_rng.h>
+
+/* ----------------------------------------------------------------- limits
+ * Limits on untrusted input; each can be overridden at compile time. */
+#ifndef OW_MAX_ACTIONS
+#define OW_MAX_ACTIONS 100000          /* actions of either player */
+#endif
+#ifndef OW_MAX_TYPES_B
+#define OW_MAX_TYPES_B 1000000         /* B types */
+#endif
+#ifndef OW_MAX_ATOMS
+#define OW_MAX_ATOMS 100000            /* values of one `discrete` dist */
+#endif
+#ifndef OW_PRODUCT_LIMIT
+#define OW_PRODUCT_LIMIT 200000        /* finite independent -> enumerated */
+#endif
+#ifndef OW_MEMORY_FRACTION
+#define OW_MEMORY_FRACTION 0.8         /* of physical memory, for the engine */
+#endif
+#ifndef OW_NAME_MAX
+#define OW_NAME_MAX 256                /* bytes in an action or type name */
+#endif
+
+/* Two computed values this close are a tie (spec section 3). */
+static inline double ow__tol(double x)
+{ return isfinite(x) ? 1e-12 * (fabs(x) > 1.0 ? fabs(x) : 1.0) : 0.0; }
+
+/* ------------------------------------------------------------------ error */
+ow_status ow__fail(ow_error *err, ow_status s, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* ----------------------------------------------------------- distribution */
+typedef enum ow__dist_kind {
+    OW_DIST_CONSTANT, OW_DIST_UNIFORM, OW_DIST_NORMAL, OW_DIST_BETA,
+    OW_DIST_POWER, OW_DIST_EXPONENTIAL, OW_DIST_DISCRETE
+} ow__dist_kind;
+
+typedef struct ow__dist {
+    ow__dist_kind kind;
+    double p[4];          /* parameters, by kind (see dist.c) */
+    size_t natoms;        /* atomic kinds: sorted distinct values ... */
+    double *x, *px;       /* ... and their probabilities */
+    double lo, hi;        /* support used for integration (finite) */
+} ow__dist;
+
+int ow__dist_is_atomic(const ow__dist *d);
+/* Pr[X <= x] (strict = 0) or Pr[X < x] (strict = 1). */
+double ow__dist_cdf(const ow__dist *d, double x, int strict);
+double ow__dist_pdf(const ow__dist *d, double x);
+double ow__dist_mean(const ow__dist *d);
+double ow__dist_sample(const ow__dist *d, gsl_rng *r);
+/* Fills lo/hi (and sorts atoms); returns 0 or fills msg. */
+int ow__dist_prepare(ow__dist *d, char *msg, size_t len);
+void ow__dist_clear(ow__dist *d);
+
+/* ------------------------------------------------------------------- game */
+struct ow_game {
+    char *name;
+    size_t m, k, T;
+    char **a_names, **b_names, **t_names;
+    double *pi;           /* T */
+    double *ub;           /* T*m*k: ub[(j*m + a)*k + b] */
+    int finite;
+    /* FINITE */
+    size_t n;
+    double *u;            /* n*m row-major */
+    double *wt;           /* n probabilities */
+    int equal_weights;    /* wt[i] == 1/n for all i */
+    /* INDEPENDENT */
+    ow__dist *dists;      /* m */
+};
+
+static inline const double *ow__ub(const ow_game *g, size_t j, size_t a)
+{ return g->ub + (j * g->m + a) * g->k; }
+
+/* w(a, theta_j) and s_B(a, theta_j) */
+double ow__best_B(const ow_game *g, size_t j, size_t a, size_t *b);
+
+/* ---------------------------------------------------------- A's type model
+ * For INDEPENDENT models every probability the engine needs is a single
+ * integral over one action's payoff x of g0 + g1 x times a product, over
+ * the other actions, of one factor each (amodel.c). */
+typedef enum ow__fkind {
+    OW_F_ONE,        /* factor 1 (action left out) */
+    OW_F_CDF,        /* F(x + shift)            Pr[u <= x + shift] */
+    OW_F_CDF_STRICT, /* F^-(x + shift)          Pr[u <  x + shift] */
+    OW_F_PDF         /* f(x + shift) (0 for atomic distributions) */
+} ow__fkind;
+
+typedef struct ow__factor { ow__fkind kind; double shift; } ow__factor;
+
+struct ow_workspace {
+    const ow_game *g;
+    size_t m, n;
+    double *q;            /* m */
+    double EM;            /* E[max u_A] */
+    double *tot;          /* T*k: sum_a q_a u_B(a, b, j) */
+    /* FINITE */
+    double *M;            /* n: max_a u_A */
+    uint32_t *sN;         /* n: A's Nash action (lowest index) */
+    double *D;            /* m*n: Delta_A(a, .) sorted ascending */
+    uint32_t *perm;       /* m*n: row of each sorted entry */
+    size_t *nzero;        /* m: entries with Delta_A == 0 */
+    /* INDEPENDENT */
+    gsl_integration_workspace **iws; /* one per OpenMP thread */
+    size_t niws;
+    double *jumps;        /* per action: atoms of Delta_A in (0, inf) */
+    size_t *njumps, *jump_off;
+    double *dmax;         /* m: sup Delta_A(a) on the integration support */
+};
+
+/* Integral over action `own`'s payoff x of (g0 + g1 x) * prod_f factor. */
+ow_status ow__integrate(const ow_workspace *w, size_t own, double g0,
+                        double g1, const ow__factor *f, double *res,
+                        ow_error *err);
+
+/* P(a, c) and its derivative in c (INDEPENDENT). */
+ow_status ow__accept_prob_cont(const ow_workspace *w, size_t a, double c,
+                               double *P, double *dP, ow_error *err);
+/* R[a'] = Pr[s^N = a', Delta_A(a) > c] for all a' (R[a] = 0); with dR
+ * non-NULL also d/dc.  And E[max u 1{rejected}] in *rejA (may be NULL). */
+ow_status ow__reject_probs_cont(const ow_workspace *w, size_t a, double c,
+                                double *R, double *dR, double *rejA,
+                                ow_error *err);
+/* E[1{accepted} (u_a + c)] (INDEPENDENT). */
+ow_status ow__accepted_A_cont(const ow_workspace *w, size_t a, double c,
+                              double *res, ow_error *err);
+/* E[max_a (u_a + s_a)] (INDEPENDENT). */
+ow_status ow__expected_max_cont(const ow_workspace *w, const double *s,
+                                double *res, ow_error *err);
+
+/* FINITE: number of sorted Delta_A(a, .) entries <= c. */
+size_t ow__count_le(const ow_workspace *w, size_t a, double c);
+
+/* Seeding of per-block random streams (simulate.c, equilibrium.c). */
+uint64_t ow__mix64(uint64_t x);
+
+/* ----------------------------------------------------------- small helpers */
+void *ow__malloc(size_t n, size_t size, ow_error *err);
+char *ow__strdup(const char *s);
+
+#endif /* OW_INTERNAL_H */

@@ -1,0 +1,232 @@
+/*
+ * solve.c -- everything `oneway solve` reports, assembled from the modules.
+ *
+ * Nash without payments, the full-information optimum (Definition 1) and
+ * the ex-ante benchmark of the paper's examples, the prices of anarchy, and
+ * B's single offer with the limited strategy of Theorem 6 for every type.
+ * Finite models give exact sums; continuous ones integrals, except
+ * Definition 2's E[OPT/SW_N], which is then a Monte Carlo estimate reported
+ * with its standard error, seed and sample count.
+ */
+#include "internal.h"
+#include <stdlib.h>
+#include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#define MC_BLOCK 4096
+
+void ow_solve_options_default(ow_solve_options *o)
+{
+    o->model = OW_MODEL_PAPER;
+    o->seed = 1;
+    o->mc_samples = 1000000;
+}
+
+void ow_solution_free(ow_solution *s)
+{
+    if (!s) return;
+    free(s->q); free(s->nash_B); free(s->offers); free(s->limited);
+    free(s);
+}
+
+static size_t argmax_tol(const double *v, size_t n)
+{
+    double best = v[0];
+    for (size_t i = 1; i < n; i++) if (v[i] > best) best = v[i];
+    size_t i = 0;
+    while (v[i] < best - ow__tol(best)) i++;
+    return i;
+}
+
+/* Finite: W_OPT and E[OPT/SW_N] by one pass over (type, row) pairs. */
+static void optimum_finite(const ow_workspace *w, const ow_solution *s,
+                           const double *wj, const double *uBN,
+                           double *opt, double *ratio, int *ratio_ok)
+{
+    const ow_game *g = w->g;
+    size_t n = g->n, m = g->m, T = g->T;
+    double o_sum = 0, r_sum = 0;
+    int ok = 1;
+    (void)s;
+    #pragma omp parallel for reduction(+:o_sum, r_sum) reduction(&&:ok) schedule(static)
+    for (size_t i = 0; i < n; i++) {
+        const double *u = g->u + i * m;
+        double wt = g->wt[i];
+        for (size_t j = 0; j < T; j++) {
+            const double *wr = wj + j * m;
+            double best = u[0] + wr[0];
+            for (size_t a = 1; a < m; a++) if (u[a] + wr[a] > best) best = u[a] + wr[a];
+            double swn = w->M[i] + uBN[j * m + w->sN[i]];
+            o_sum += g->pi[j] * wt * best;
+            if (swn > 0) r_sum += g->pi[j] * wt * best / swn;
+            else if (g->pi[j] * wt > 0) ok = 0;
+        }
+    }
+    *opt = o_sum;
+    *ratio = r_sum;
+    *ratio_ok = ok;
+}
+
+/* Continuous: E[OPT/SW_N] by Monte Carlo, blocks of MC_BLOCK draws each
+ * with its own stream, combined in block order (thread-independent). */
+static void ratio_mc(const ow_workspace *w, const double *wj, const double *uBN,
+                     const size_t *unused, uint64_t seed, size_t N,
+                     double *mean, double *se, int *ok_out)
+{
+    const ow_game *g = w->g;
+    size_t m = g->m, T = g->T;
+    size_t nb = (N + MC_BLOCK - 1) / MC_BLOCK;
+    double *bs = calloc(nb, sizeof *bs), *bq = calloc(nb, sizeof *bq);
+    double *cum = malloc(T * sizeof *cum);
+    int ok = 1;
+    (void)unused;
+    if (!bs || !bq || !cum) { free(bs); free(bq); free(cum); *ok_out = 0; *mean = NAN; *se = NAN; return; }
+    double acc = 0;
+    for (size_t j = 0; j < T; j++) { acc += g->pi[j]; cum[j] = acc; }
+    #pragma omp parallel reduction(&&:ok)
+    {
+        gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+        double *u = malloc(m * sizeof *u);
+        #pragma omp for schedule(static)
+        for (size_t b = 0; b < nb; b++) {
+            if (!r || !u) { ok = 0; continue; }
+            gsl_rng_set(r, (unsigned long)ow__mix64(seed ^ ow__mix64(0x5eedULL + b)));
+            size_t lo = b * MC_BLOCK, hi = lo + MC_BLOCK < N ? lo + MC_BLOCK : N;
+            double s = 0, q = 0;
+            for (size_t t = lo; t < hi; t++) {
+                double x = gsl_rng_uniform(r);
+                size_t j = 0;
+                while (j + 1 < T && x >= cum[j]) j++;
+                size_t sn = 0;
+                for (size_t a = 0; a < m; a++) {
+                    u[a] = ow__dist_sample(&g->dists[a], r);
+                    if (u[a] > u[sn]) sn = a;
+                }
+                double best = -INFINITY;
+                for (size_t a = 0; a < m; a++) if (u[a] + wj[j * m + a] > best) best = u[a] + wj[j * m + a];
+                double swn = u[sn] + uBN[j * m + sn];
+                if (!(swn > 0)) { ok = 0; continue; }
+                double v = best / swn;
+                s += v; q += v * v;
+            }
+            bs[b] = s; bq[b] = q;
+        }
+        free(u);
+        gsl_rng_free(r);
+    }
+    double s = 0, q = 0;
+    for (size_t b = 0; b < nb; b++) { s += bs[b]; q += bq[b]; }
+    double mu = s / (double)N, var = q / (double)N - mu * mu;
+    *mean = mu;
+    *se = N > 1 ? sqrt(fmax(var, 0) / (double)(N - 1)) : NAN;
+    *ok_out = ok;
+    free(bs); free(bq); free(cum);
+}
+
+ow_solution *ow_solve(const ow_workspace *w, const ow_solve_options *opt,
+                      ow_error *err)
+{
+    const ow_game *g = w->g;
+    size_t m = g->m, k = g->k, T = g->T;
+    ow_solve_options def;
+    if (!opt) { ow_solve_options_default(&def); opt = &def; }
+    ow_solution *s = ow__malloc(1, sizeof *s, err);
+    double *wj = NULL, *uBN = NULL;
+    if (!s) return NULL;
+    s->model = opt->model;
+    s->exact = 1;
+    s->m = m; s->k = k; s->T = T;
+    s->q = ow__malloc(m, sizeof *s->q, err);
+    s->nash_B = ow__malloc(T, sizeof *s->nash_B, err);
+    s->offers = ow__malloc(T, sizeof *s->offers, err);
+    s->limited = ow__malloc(T, sizeof *s->limited, err);
+    wj = ow__malloc(T * m, sizeof *wj, err);
+    uBN = ow__malloc(T * m, sizeof *uBN, err);
+    if (!s->q || !s->nash_B || !s->offers || !s->limited || !wj || !uBN) goto err;
+    memcpy(s->q, w->q, m * sizeof *s->q);
+
+    /* Nash */
+    s->nash_payoff_A = w->EM;
+    s->nash_payoff_B = 0;
+    for (size_t j = 0; j < T; j++) {
+        size_t b = argmax_tol(w->tot + j * k, k);
+        s->nash_B[j] = b;
+        s->nash_payoff_B += g->pi[j] * w->tot[j * k + b];
+        for (size_t a = 0; a < m; a++) {
+            wj[j * m + a] = ow__best_B(g, j, a, NULL);
+            uBN[j * m + a] = ow__ub(g, j, a)[b];
+        }
+    }
+    s->nash_welfare = s->nash_payoff_A + s->nash_payoff_B;
+
+    /* optimum */
+    s->opt_welfare_ex_ante = 0;
+    for (size_t j = 0; j < T; j++) {
+        double best = -INFINITY;
+        for (size_t a = 0; a < m; a++) {
+            double mean = 0;
+            if (g->finite) for (size_t i = 0; i < g->n; i++) mean += g->wt[i] * g->u[i * m + a];
+            else mean = ow__dist_mean(&g->dists[a]);
+            if (mean + wj[j * m + a] > best) best = mean + wj[j * m + a];
+        }
+        s->opt_welfare_ex_ante += g->pi[j] * best;
+    }
+    int ratio_ok = 1;
+    if (g->finite) {
+        optimum_finite(w, s, wj, uBN, &s->opt_welfare, &s->poa_nash_expected, &ratio_ok);
+    } else {
+        s->opt_welfare = 0;
+        for (size_t j = 0; j < T; j++) {
+            double e;
+            if (ow__expected_max_cont(w, wj + j * m, &e, err)) goto err;
+            s->opt_welfare += g->pi[j] * e;
+        }
+        s->exact = 0;
+        s->poa_nash_expected_samples = opt->mc_samples;
+        s->poa_nash_expected_seed = opt->seed;
+        ratio_mc(w, wj, uBN, NULL, opt->seed, opt->mc_samples,
+                 &s->poa_nash_expected, &s->poa_nash_expected_se, &ratio_ok);
+    }
+    if (!ratio_ok) {
+        s->poa_nash_expected = NAN;
+        s->poa_null_reason = "some type pair has a Nash welfare that is not positive";
+    }
+
+    /* single offer, per B type */
+    ow_status st = OW_OK;
+    ow_error terr = { OW_OK, "" };
+    #pragma omp parallel for schedule(dynamic, 1)
+    for (size_t j = 0; j < T; j++) {
+        ow_error e = { OW_OK, "" };
+        ow_status r = ow_offer_solve(w, j, opt->model, &s->offers[j], &e);
+        if (!r) r = ow_limited_solve(w, j, &s->limited[j], &e);
+        if (r) {
+            #pragma omp critical
+            { if (!st) { st = r; terr = e; } }
+        }
+    }
+    if (st) { if (err) *err = terr; goto err; }
+    for (size_t j = 0; j < T; j++) {
+        const ow_offer *o = &s->offers[j];
+        double p = g->pi[j];
+        s->so_welfare += p * o->welfare;
+        s->so_payoff_A += p * o->payoff_A;
+        s->so_payoff_B += p * o->payoff_B;
+        s->so_payment += p * o->payment;
+        s->so_transfer += p * o->payment * o->accept_prob;
+        s->so_accept_prob += p * o->accept_prob;
+    }
+
+    s->poa_nash = s->nash_welfare > 0 ? s->opt_welfare / s->nash_welfare : NAN;
+    s->poa_single = s->so_welfare > 0 ? s->opt_welfare / s->so_welfare : NAN;
+    if (!(s->nash_welfare > 0) || !(s->so_welfare > 0))
+        s->poa_null_reason = "a welfare in the denominator is not positive";
+    free(wj); free(uBN);
+    return s;
+err:
+    free(wj); free(uBN);
+    ow_solution_free(s);
+    return NULL;
+}
