@@ -138,7 +138,7 @@ static int cmd_solve_or_simulate(const args *a, int simulate)
     o.model = (ow_model)a->model;
     o.seed = a->seed;
     o.mc_samples = a->mc_samples;
-    if (o.mc_samples < 2 && !ow_game_is_finite(g)) { ow_game_free(g); return usage_error("%s", "--mc-samples must be at least 2"); }
+    if (o.mc_samples == 1) { ow_game_free(g); return usage_error("%s", "--mc-samples must be 0 (skip) or at least 2"); }
     if (!(w = ow_workspace_alloc(g, &err)) || !(s = ow_solve(w, &o, &err))) { rc = fail(&err); goto out; }
     if (simulate) {
         ow_sim_result r;

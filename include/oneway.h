@@ -169,7 +169,8 @@ ow_status ow_limited_solve(const ow_workspace *w, size_t j, ow_limited *out,
 typedef struct ow_solve_options {
     ow_model model;
     uint64_t seed;            /* Monte Carlo seed (continuous models only) */
-    size_t mc_samples;        /* Monte Carlo sample count for E[OPT/SW_N] */
+    size_t mc_samples;        /* Monte Carlo samples for E[OPT/SW_N] of a
+                                 continuous model; 0: not estimated (NaN) */
 } ow_solve_options;
 
 void ow_solve_options_default(ow_solve_options *o);

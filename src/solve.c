@@ -183,11 +183,16 @@ ow_solution *ow_solve(const ow_workspace *w, const ow_solve_options *opt,
             if (ow__expected_max_cont(w, wj + j * m, &e, err)) goto err;
             s->opt_welfare += g->pi[j] * e;
         }
-        s->exact = 0;
-        s->poa_nash_expected_samples = opt->mc_samples;
-        s->poa_nash_expected_seed = opt->seed;
-        ratio_mc(w, wj, uBN, NULL, opt->seed, opt->mc_samples,
-                 &s->poa_nash_expected, &s->poa_nash_expected_se, &ratio_ok);
+        if (opt->mc_samples >= 2) {
+            s->exact = 0;
+            s->poa_nash_expected_samples = opt->mc_samples;
+            s->poa_nash_expected_seed = opt->seed;
+            ratio_mc(w, wj, uBN, NULL, opt->seed, opt->mc_samples,
+                     &s->poa_nash_expected, &s->poa_nash_expected_se, &ratio_ok);
+        } else {
+            s->poa_nash_expected = NAN;
+            s->poa_null_reason = "E[OPT/SW_N] not estimated (no Monte Carlo samples asked for)";
+        }
     }
     if (!ratio_ok) {
         s->poa_nash_expected = NAN;
