@@ -661,6 +661,16 @@ void ow_game_free(ow_game *g)
     free(g);
 }
 
+int ow__game_force_integration(ow_game *g)
+{
+    if (!g->dists || !g->finite) return -1;
+    free(g->u); free(g->wt);
+    g->u = g->wt = NULL;
+    g->n = 0;
+    g->finite = 0;
+    return 0;
+}
+
 const char *ow_game_name(const ow_game *g) { return g->name; }
 size_t ow_game_num_actions_A(const ow_game *g) { return g->m; }
 size_t ow_game_num_actions_B(const ow_game *g) { return g->k; }

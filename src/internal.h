@@ -88,6 +88,11 @@ struct ow_game {
 static inline const double *ow__ub(const ow_game *g, size_t j, size_t a)
 { return g->ub + (j * g->m + a) * g->k; }
 
+/* Tests only: an `independent` model that was enumerated (all its
+ * distributions finite) goes back to integration.  Returns -1 if the game
+ * was not such a model. */
+int ow__game_force_integration(ow_game *g);
+
 /* w(a, theta_j) and s_B(a, theta_j) */
 double ow__best_B(const ow_game *g, size_t j, size_t a, size_t *b);
 
