@@ -2,6 +2,11 @@
 #ifndef OW_TEST_HELPERS_H
 #define OW_TEST_HELPERS_H
 
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <unistd.h>
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

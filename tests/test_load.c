@@ -58,7 +58,7 @@ static const bad_case cases[] = {
     { "load_should_report_csv_line_of_bad_number", GAME(A2("{\"samples\":{\"csv\":\"bad-number.csv\"}}"), B1), OW_EINPUT, { "bad-number.csv:3", "column 2", "expected a number" } },
     { "load_should_report_csv_line_of_short_row", GAME(A2("{\"samples\":{\"csv\":\"short-row.csv\"}}"), B1), OW_EINPUT, { "short-row.csv:2", "expected 2 numbers" } },
     { "load_should_reject_csv_header_mismatch", GAME(A2("{\"samples\":{\"csv\":\"bad-header.csv\"}}"), B1), OW_EINPUT, { "bad-header.csv:1", "\"s2\"", "\"s3\"" } },
-    { "load_should_reject_non_finite_csv_value", GAME(A2("{\"samples\":{\"csv\":\"inf.csv\"}}"), B1), OW_EINPUT, { "inf.csv:1", "finite" } },
+    { "load_should_reject_non_finite_csv_value", GAME(A2("{\"samples\":{\"csv\":\"inf.csv\"}}"), B1), OW_EINPUT, { "inf.csv:2", "finite" } },
 };
 
 static void run_bad(void **state)
