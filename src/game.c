@@ -434,7 +434,12 @@ static ow_status load_A_types(ld *c, ow_game *g, const json_t *t)
             snprintf(p, sizeof p, "A.types.independent[%zu]", a);
             if ((s = dist(c, json_array_get(v, a), p, &g->dists[a]))) return s;
         }
-        return enumerate_product(c, g);
+        if ((s = enumerate_product(c, g))) return s;
+        if (!g->finite && m > OW_MAX_CONT_ACTIONS)
+            return ow__fail(c->err, OW_ETOOBIG,
+                            "%s: A.types.independent: %zu actions with continuous payoffs exceed the limit of %d "
+                            "(each integral costs O(m^2); use samples for larger games)", c->label, m, OW_MAX_CONT_ACTIONS);
+        return OW_OK;
     }
     g->finite = 1;
     if ((v = json_object_get(t, "discrete"))) {

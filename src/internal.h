@@ -32,6 +32,10 @@
 #ifndef OW_MEMORY_FRACTION
 #define OW_MEMORY_FRACTION 0.8         /* of physical memory, for the engine */
 #endif
+#ifndef OW_MAX_CONT_ACTIONS
+#define OW_MAX_CONT_ACTIONS 128        /* actions of a continuous model: the
+                                          integrals cost O(m^2) each */
+#endif
 #ifndef OW_NAME_MAX
 #define OW_NAME_MAX 256                /* bytes in an action or type name */
 #endif

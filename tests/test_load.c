@@ -88,6 +88,26 @@ static void load_should_refuse_too_many_actions(void **state)
     assert_non_null(strstr(e.msg, "exceed the limit"));
 }
 
+static void load_should_refuse_too_many_continuous_actions(void **state)
+{
+    (void)state;
+    size_t n = 129;
+    char *s = malloc(n * 64 + 400), *p = s;
+    p += sprintf(p, "{\"oneway\":1,\"A\":{\"actions\":[");
+    for (size_t i = 0; i < n; i++) p += sprintf(p, "%s\"a%zu\"", i ? "," : "", i);
+    p += sprintf(p, "],\"types\":{\"independent\":[");
+    for (size_t i = 0; i < n; i++) p += sprintf(p, "%s" UNI, i ? "," : "");
+    p += sprintf(p, "]}},\"B\":{\"actions\":[\"b\"],\"payoff\":[");
+    for (size_t i = 0; i < n; i++) p += sprintf(p, "%s[0]", i ? "," : "");
+    sprintf(p, "]}}");
+    ow_error e = { OW_OK, "" };
+    ow_game *g = ow_game_load_string(s, "test", NULL, &e);
+    free(s);
+    assert_null(g);
+    assert_int_equal(e.status, OW_ETOOBIG);
+    assert_non_null(strstr(e.msg, "continuous payoffs exceed the limit"));
+}
+
 static void load_should_accept_shorthand_and_defaults(void **state)
 {
     (void)state;
@@ -151,7 +171,7 @@ static void load_should_report_missing_file(void **state)
 int main(void)
 {
     size_t n = sizeof cases / sizeof cases[0];
-    struct CMUnitTest *t = calloc(n + 6, sizeof *t);
+    struct CMUnitTest *t = calloc(n + 7, sizeof *t);
     for (size_t i = 0; i < n; i++) {
         t[i].name = cases[i].name;
         t[i].test_func = run_bad;
@@ -159,6 +179,7 @@ int main(void)
     }
     struct CMUnitTest more[] = {
         cmocka_unit_test(load_should_refuse_too_many_actions),
+        cmocka_unit_test(load_should_refuse_too_many_continuous_actions),
         cmocka_unit_test(load_should_accept_shorthand_and_defaults),
         cmocka_unit_test(load_should_read_csv_with_header),
         cmocka_unit_test(load_should_enumerate_finite_independent_models),
@@ -166,7 +187,7 @@ int main(void)
         cmocka_unit_test(load_should_report_missing_file),
     };
     memcpy(t + n, more, sizeof more);
-    int rc = _cmocka_run_group_tests("load", t, n + 6, NULL, NULL);
+    int rc = _cmocka_run_group_tests("load", t, n + 7, NULL, NULL);
     free(t);
     return rc;
 }
