@@ -8,6 +8,7 @@
  */
 #include "oneway.h"
 #include "oneway_report.h"
+#include "oneway_plot.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,9 +28,16 @@ static const char *usage_text =
 "  simulate GAME.json --rounds N [--seed S] [--model paper|bayes] [--json]\n"
 "      play the protocol N rounds with sampled types; means and standard errors\n"
 "      next to the exact figures of `solve`.\n"
-"  paper [--json]\n"
+"  solve GAME.json --report DIR\n"
+"      also write DIR/index.html: the tables and figures, self-contained.\n"
+"  sweep GAME.json --vary PATH=FROM:TO:STEPS [--vary ...] [--model ..]\n"
+"        [--json] [--plot FILE.svg|.pdf|.png] [--metrics poa.nash,poa.single_offer]\n"
+"      solve the game at every grid point of one or two of its values (a path\n"
+"      into the game file, e.g. B.types[0].payoff[0][0]); CSV on stdout, one row\n"
+"      per point, one column per figure named by its JSON path in solve --json.\n"
+"  paper [--json] [--plots DIR]\n"
 "      every checkable claim of the paper: its value, its formula recomputed,\n"
-"      the true value, and whether the claim holds.\n"
+"      the true value, and whether the claim holds; --plots draws its figures.\n"
 "\n"
 "options:\n"
 "  --threads T   OpenMP threads (default: all cores)\n"
@@ -67,7 +75,9 @@ static int parse_u64(const char *s, uint64_t *out)
 }
 
 typedef struct args {
-    const char *cmd, *game;
+    const char *cmd, *game, *report, *plot, *plots, *metrics;
+    const char *vary[2];
+    int nvary;
     int json, model;
     uint64_t seed, rounds, mc_samples, threads;
     int have_rounds;
@@ -83,6 +93,19 @@ static int parse(int argc, char **argv, args *a)
         const char *s = argv[i];
         const char *val = (i + 1 < argc) ? argv[i + 1] : NULL;
         if (!strcmp(s, "--json")) a->json = 1;
+        else if (!strcmp(s, "--report") || !strcmp(s, "--plot") || !strcmp(s, "--plots") ||
+                 !strcmp(s, "--metrics") || !strcmp(s, "--vary")) {
+            if (!val) return usage_error("%s needs a value", s);
+            if (!strcmp(s, "--report")) a->report = val;
+            else if (!strcmp(s, "--plot")) a->plot = val;
+            else if (!strcmp(s, "--plots")) a->plots = val;
+            else if (!strcmp(s, "--metrics")) a->metrics = val;
+            else {
+                if (a->nvary == 2) return usage_error("%s", "at most two --vary options");
+                a->vary[a->nvary++] = val;
+            }
+            i++;
+        }
         else if (!strcmp(s, "--model")) {
             if (!val) return usage_error("%s needs a value (paper or bayes)", s);
             if ((a->model = ow_model_parse(val)) < 0) return usage_error("unknown model '%s' (expected paper or bayes)", val);
@@ -147,8 +170,10 @@ static int cmd_solve_or_simulate(const args *a, int simulate)
         if (a->json) doc = ow_report_simulate_json(g, s, &r);
         else text = ow_report_simulate_text(g, s, &r);
     } else {
+        if (a->report && ow_report_html(g, w, s, a->report, &err)) { rc = fail(&err); goto out; }
         if (a->json) doc = ow_report_solve_json(g, s);
         else text = ow_report_solve_text(g, s);
+        if (a->report) fprintf(stderr, "oneway: report written to %s/index.html\n", a->report);
     }
     if (!doc && !text) { fprintf(stderr, "oneway: out of memory formatting the report\n"); goto out; }
     if (doc) emit_json(doc); else fputs(text, stdout);
@@ -162,10 +187,82 @@ out:
     return rc;
 }
 
+static int sweep_progress(uint64_t done, uint64_t total, void *arg)
+{
+    (void)arg;
+    fprintf(stderr, "\rsweep: point %llu of %llu", (unsigned long long)done, (unsigned long long)total);
+    if (done == total) fputc('\n', stderr);
+    return 0;
+}
+
+/* split "a,b,c" into a NULL-free array (pointers into a copy) */
+static char **split_list(const char *s, size_t *n, char **copy)
+{
+    *n = 0;
+    *copy = strdup(s);
+    if (!*copy) return NULL;
+    size_t cap = 1;
+    for (const char *p = s; *p; p++) cap += *p == ',';
+    char **v = calloc(cap, sizeof *v);
+    if (!v) return NULL;
+    for (char *tok = strtok(*copy, ","); tok; tok = strtok(NULL, ",")) v[(*n)++] = tok;
+    return v;
+}
+
+static int cmd_sweep(const args *a)
+{
+    ow_error err = { OW_OK, "" };
+    if (!a->game) return usage_error("%s needs a game file", a->cmd);
+    if (a->nvary == 0) return usage_error("%s", "sweep needs --vary PATH=FROM:TO:STEPS");
+    ow_axis ax[2] = { { 0 } };
+    int rc = 1;
+    ow_sweep *sw = NULL;
+    char **metrics = NULL, *mcopy = NULL, *out = NULL;
+    json_t *doc = NULL;
+    size_t nm = 0;
+    for (int i = 0; i < a->nvary; i++)
+        if (ow_axis_parse(a->vary[i], &ax[i], &err)) { rc = fail(&err); goto done; }
+    if (a->metrics && !(metrics = split_list(a->metrics, &nm, &mcopy))) { fprintf(stderr, "oneway: out of memory\n"); goto done; }
+    if (a->metrics && nm == 0) { rc = usage_error("%s", "--metrics needs at least one name"); goto done; }
+    ow_solve_options o;
+    ow_solve_options_default(&o);
+    o.model = (ow_model)a->model;
+    o.seed = a->seed;
+    o.mc_samples = a->mc_samples;
+    sw = ow_sweep_run(a->game, ax, (size_t)a->nvary, &o, isatty(STDERR_FILENO) ? sweep_progress : NULL, NULL, &err);
+    if (!sw) { rc = fail(&err); goto done; }
+    for (size_t i = 0; i < nm; i++)
+        if (ow_sweep_col(sw, metrics[i]) < 0) {
+            fprintf(stderr, "oneway: --metrics: no figure named '%s' (names are JSON paths of solve --json, e.g. poa.single_offer)\n", metrics[i]);
+            rc = 2;
+            goto done;
+        }
+    if (a->plot && ow_sweep_plot(sw, a->plot, (const char *const *)metrics, nm, &err)) { rc = fail(&err); goto done; }
+    if (a->json) {
+        if (!(doc = ow_sweep_json(sw))) { fprintf(stderr, "oneway: out of memory\n"); goto done; }
+        emit_json(doc);
+    } else {
+        if (!(out = ow_sweep_csv(sw, (const char *const *)metrics, nm))) { fprintf(stderr, "oneway: out of memory\n"); goto done; }
+        fputs(out, stdout);
+    }
+    if (a->plot) fprintf(stderr, "oneway: plot written to %s\n", a->plot);
+    rc = 0;
+done:
+    for (int i = 0; i < 2; i++) free(ax[i].path);
+    free(metrics); free(mcopy); free(out);
+    json_decref(doc);
+    ow_sweep_free(sw);
+    return rc;
+}
+
 static int cmd_paper(const args *a)
 {
     ow_error err = { OW_OK, "" };
     if (a->game) return usage_error("paper takes no game file, found '%s'", a->game);
+    if (a->plots) {
+        if (ow_paper_plots(a->plots, &err)) return fail(&err);
+        fprintf(stderr, "oneway: the paper's figures are in %s/\n", a->plots);
+    }
     json_t *rows = ow_paper_claims(&err);
     if (!rows) return fail(&err);
     if (a->json) emit_json(rows);
@@ -197,5 +294,6 @@ int main(int argc, char **argv)
     if (!strcmp(a.cmd, "solve")) return cmd_solve_or_simulate(&a, 0);
     if (!strcmp(a.cmd, "simulate")) return cmd_solve_or_simulate(&a, 1);
     if (!strcmp(a.cmd, "paper")) return cmd_paper(&a);
+    if (!strcmp(a.cmd, "sweep")) return cmd_sweep(&a);
     return usage_error("unknown command '%s'", a.cmd);
 }

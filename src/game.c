@@ -616,7 +616,33 @@ static ow_game *load_json(json_t *doc, json_error_t *je, const char *label,
     return g;
 }
 
-ow_game *ow_game_load(const char *path, ow_error *err)
+ow_game *ow__game_from_json(const json_t *doc, const char *label,
+                            const char *base_dir, const char *default_name,
+                            ow_error *err)
+{
+    ld c = { label, base_dir ? base_dir : ".", err };
+    return load_doc((json_t *)doc, &c, default_name);
+}
+
+/* directory and base name (without .json) of a path; caller frees both */
+int ow__path_split(const char *path, char **dir, char **base)
+{
+    *dir = ow__strdup(path);
+    *base = NULL;
+    char *b0 = ow__strdup(path);
+    if (!*dir || !b0) { free(*dir); free(b0); *dir = NULL; return -1; }
+    char *slash = strrchr(*dir, '/');
+    if (slash) *slash = 0; else strcpy(*dir, ".");
+    char *b = strrchr(b0, '/') ? strrchr(b0, '/') + 1 : b0;
+    size_t bl = strlen(b);
+    if (bl > 5 && !strcmp(b + bl - 5, ".json")) b[bl - 5] = 0;
+    *base = ow__strdup(b);
+    free(b0);
+    if (!*base) { free(*dir); *dir = NULL; return -1; }
+    return 0;
+}
+
+json_t *ow__json_load_file(const char *path, ow_error *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f) { ow__fail(err, OW_EIO, "%s: cannot open: %s", path, strerror(errno)); return NULL; }
@@ -631,14 +657,25 @@ ow_game *ow_game_load(const char *path, ow_error *err)
     json_error_t je;
     json_t *doc = json_loadf(f, JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL, &je);
     fclose(f);
-    char *dir = ow__strdup(path), *base = ow__strdup(path);
-    if (!dir || !base) { free(dir); free(base); json_decref(doc); ow__fail(err, OW_ENOMEM, "out of memory"); return NULL; }
-    char *slash = strrchr(dir, '/');
-    if (slash) *slash = 0; else strcpy(dir, ".");
-    char *b = strrchr(base, '/') ? strrchr(base, '/') + 1 : base;
-    size_t bl = strlen(b);
-    if (bl > 5 && !strcmp(b + bl - 5, ".json")) b[bl - 5] = 0;
-    ow_game *g = load_json(doc, &je, path, dir, b, err);
+    if (!doc) {
+        if (je.line > 0) ow__fail(err, OW_EINPUT, "%s:%d:%d: JSON syntax error: %s", path, je.line, je.column, je.text);
+        else ow__fail(err, OW_EIO, "%s: %s", path, je.text);
+    }
+    return doc;
+}
+
+ow_game *ow_game_load(const char *path, ow_error *err)
+{
+    json_t *doc = ow__json_load_file(path, err);
+    if (!doc) return NULL;
+    char *dir, *base;
+    if (ow__path_split(path, &dir, &base)) {
+        json_decref(doc);
+        ow__fail(err, OW_ENOMEM, "out of memory");
+        return NULL;
+    }
+    ow_game *g = ow__game_from_json(doc, path, dir, base, err);
+    json_decref(doc);
     free(dir);
     free(base);
     return g;

@@ -92,6 +92,17 @@ struct ow_game {
 static inline const double *ow__ub(const ow_game *g, size_t j, size_t a)
 { return g->ub + (j * g->m + a) * g->k; }
 
+/* Loading from a parsed document (sweep.c varies values in it).  The
+ * document is not changed or freed. */
+#include <jansson.h>
+ow_game *ow__game_from_json(const json_t *doc, const char *label,
+                            const char *base_dir, const char *default_name,
+                            ow_error *err);
+/* Parse a game file into a document; errors as ow_game_load's. */
+json_t *ow__json_load_file(const char *path, ow_error *err);
+/* dir and base name without ".json" of a path (caller frees); -1 on ENOMEM */
+int ow__path_split(const char *path, char **dir, char **base);
+
 /* Tests only: an `independent` model that was enumerated (all its
  * distributions finite) goes back to integration.  Returns -1 if the game
  * was not such a model. */
