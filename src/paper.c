@@ -240,7 +240,7 @@ static ow_status example1(json_t *rows, ow_error *err)
 
 /* ------------------------------------------------------------ Example 2 */
 
-typedef struct ex2arg { int n; ow_error *err; } ex2arg;
+typedef struct ex2arg { int n; ow_error *err; int full_info; } ex2arg;
 
 static double ex2_paper_poa(double mu, void *arg, ow_status *st)
 {
@@ -260,7 +260,7 @@ static double ex2_true_poa(double mu, void *arg, ow_status *st)
     *st = engine_run(&e, json, "example-2", a->err);
     free(json);
     if (*st) return NAN;
-    double v = e.s->opt_welfare_ex_ante / e.s->so_welfare;
+    double v = a->full_info ? e.s->poa_single : e.s->opt_welfare_ex_ante / e.s->so_welfare;
     engine_free(&e);
     return v;
 }
@@ -300,7 +300,7 @@ static ow_status example2(json_t *rows, ow_error *err)
     static const int grow[] = { 2, 4, 8, 16, 32, 64 };
     double last = NAN;
     for (size_t i = 0; i < sizeof grow / sizeof grow[0]; i++) {
-        ex2arg a = { grow[i], err };
+        ex2arg a = { grow[i], err, 0 };
         double mu;
         last = maximise1(ex2_true_poa, &a, 0.05, 3, 24, &mu, &st);
         if (st) { json_decref(seq); return st; }
@@ -530,18 +530,19 @@ ow_status ow_paper_plots(const char *dir, ow_error *err)
         x[i] = 5 + 395.0 * i / (NX - 1);
         example1_json(buf, sizeof buf, x[i]);
         if ((st = engine_run(&e, buf, "example-1", err))) return st;
-        nash[i] = e.s->opt_welfare_ex_ante / e.s->nash_welfare;
-        sot[i] = e.s->opt_welfare_ex_ante / e.s->so_welfare;
+        nash[i] = e.s->poa_nash;
+        sot[i] = e.s->poa_single;
         sop[i] = ex1_paper_poa(x[i], NULL, &st);
         bnd[i] = e.s->limited[0].bound;
         engine_free(&e);
     }
     {
         const double *ys[] = { nash, sop, sot, bnd };
-        const char *nm[] = { "no payments", "single offer: paper's formula", "single offer: true", "Theorem 6 bound" };
+        const char *nm[] = { "no payments (true)", "single offer: paper's formula", "single offer: true", "Theorem 6 bound" };
         if ((st = both(dir, "example1-poa", "Example 1: price of anarchy against x", "x (B's payoff when A plays s1)",
-                       "price of anarchy", "The paper's single-offer curve lies above the true one for 0 < x < 200: it gives an accepting A "
-                       "her unconditional mean 50 instead of 100 - c/2. They meet at x >= 200, where A always accepts.",
+                       "price of anarchy", "True curves use Definition 1's optimum. The paper's single-offer curve lies above the true one "
+                       "for 0 < x < 200: it gives an accepting A her unconditional mean 50 instead of 100 - c/2. "
+                       "They meet at x >= 200, where A always accepts.",
                        x, NX, ys, nm, NULL, 4, err))) return st;
     }
     /* Example 2: PoA against mu1 for several n, and the n -> infinity curves */
@@ -551,20 +552,26 @@ ow_status ow_paper_plots(const char *dir, ow_error *err)
     for (int i = 0; i < NM; i++) {
         mu[i] = 0.05 + 2.95 * i / (NM - 1);
         for (int k = 0; k < 3; k++) {
-            ex2arg a = { ns[k], err };
+            ex2arg a = { ns[k], err, 1 };
             curves[k][i] = ex2_true_poa(mu[i], &a, &st);
             if (st) return st;
         }
         curves[3][i] = ex2_paper_poa(mu[i], NULL, &st);
+        /* n -> infinity: A's best other action pays 1, so the full-information
+         * optimum is E[max(U + mu, 1)] = 1 + mu^2/2 (mu <= 1), 1/2 + mu beyond */
         double c = fmin(mu[i] / 2, 1), w = 1 + c * mu[i] - c * c / 2;
-        curves[4][i] = fmax(0.5 + mu[i], 1) / w;
+        double opt = mu[i] <= 1 ? 1 + mu[i] * mu[i] / 2 : 0.5 + mu[i];
+        curves[4][i] = opt / w;
     }
     {
         const double *ys[] = { curves[0], curves[1], curves[2], curves[3], curves[4] };
         const char *nm[] = { "true, n = 2", "true, n = 8", "true, n = 32", "paper, n -> infinity", "true, n -> infinity" };
+        char cap[512];
+        snprintf(cap, sizeof cap, "True curves use Definition 1's optimum and give an accepting A her conditional mean; they "
+                 "decrease with n towards a peak of %.4f. The paper's limit curve peaks at (4/31)(3 + 2 sqrt 10) = %.4f.",
+                 8 * sqrt(105.0) / (3 * (35 - sqrt(105.0))), 4.0 / 31.0 * (3.0 + 2.0 * sqrt(10.0)));
         if ((st = both(dir, "example2-poa", "Example 2: single-offer price of anarchy against mu1", "mu1 (B's payoff when A plays s1)",
-                       "price of anarchy", "The paper's limit curve peaks at (4/31)(3 + 2 sqrt 10) = 1.2032; the true curves, which give an "
-                       "accepting A her conditional mean, decrease with n towards a peak of 1.1039.",
+                       "price of anarchy", cap,
                        mu, NM, ys, nm, NULL, 5, err))) return st;
     }
     /* Corollary 7: the bound against beta */

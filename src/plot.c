@@ -101,13 +101,13 @@ static void labels(const char *title, const char *xlabel, const char *ylabel, co
         /* wrap the caption over up to three lines */
         clean(c, caption, sizeof c);
         size_t len = strlen(c), pos = 0;
-        double line = 5.2;
+        double line = 5.9;
         while (pos < len && line < 9) {
-            size_t take = len - pos > 110 ? 110 : len - pos;
+            size_t take = len - pos > 96 ? 96 : len - pos;
             if (pos + take < len) {
                 size_t sp = take;
-                while (sp > 60 && c[pos + sp] != ' ') sp--;
-                if (sp > 60) take = sp;
+                while (sp > 50 && c[pos + sp] != ' ') sp--;
+                if (sp > 50) take = sp;
             }
             char save = c[pos + take];
             c[pos + take] = 0;
