@@ -8,6 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 label="${1:-full}"
 jobs="$(nproc)"
+supp="$PWD/tests/lsan.supp"
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j "$jobs" >/dev/null
@@ -16,4 +17,5 @@ cmake --build build -j "$jobs" >/dev/null
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DOW_SANITIZE=ON >/dev/null
 cmake --build build-asan -j "$jobs" >/dev/null
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+   LSAN_OPTIONS=suppressions="$supp":print_suppressions=0 \
    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -L "$label")

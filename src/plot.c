@@ -233,7 +233,7 @@ ow_status ow_plot_heatmap(const char *file, const char *title, const char *xlabe
     PLFLT ticks[] = { 0 };
     PLINT subt[] = { 0 };
     const PLFLT *vals[] = { lev };
-    plcolorbar(&cw, &ch, PL_COLORBAR_SHADE | PL_COLORBAR_SHADE_LABEL, PL_POSITION_RIGHT | PL_POSITION_OUTSIDE,
+    plcolorbar(&cw, &ch, PL_COLORBAR_SHADE, PL_POSITION_RIGHT | PL_POSITION_OUTSIDE,
                0.02, 0.0, 0.04, 0.66, 0, 1, 1, 0.0, 0.0, 0, 0.0, 1, ltype, lab, 1, axopt, ticks, subt, nval, vals);
     (void)copt;
     plend1();
