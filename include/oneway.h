@@ -145,6 +145,11 @@ void ow_outside_option(const ow_workspace *w, size_t j, size_t a,
 ow_status ow_offer_eval(const ow_workspace *w, size_t j, size_t a, double c,
                         size_t b, ow_offer *out, ow_error *err);
 
+/* The largest payment for action a that ow_offer_eval and ow_accept_prob
+ * can evaluate: INFINITY, except for games whose samples come from CSV,
+ * which keep only what any offer can use (docs/method.md). */
+double ow_offer_max_payment(const ow_workspace *w, size_t a);
+
 /* B's best single offer for type j under the model. */
 ow_status ow_offer_solve(const ow_workspace *w, size_t j, ow_model model,
                          ow_offer *out, ow_error *err);

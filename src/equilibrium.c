@@ -16,67 +16,81 @@
 #include <omp.h>
 #endif
 
-typedef struct { double d; uint32_t i; } keyed;
-
-static int keyed_cmp(const void *a, const void *b)
-{
-    const keyed *x = a, *y = b;
-    if (x->d < y->d) return -1;
-    if (x->d > y->d) return 1;
-    return (x->i > y->i) - (x->i < y->i);
-}
-
 static ow_status finite_init(ow_workspace *w, ow_error *err)
 {
     const ow_game *g = w->g;
     size_t n = g->n, m = g->m;
     if (n > UINT32_MAX) return ow__fail(err, OW_ETOOBIG, "%zu A types exceed the limit of %u", n, UINT32_MAX);
-    w->M = ow__malloc(n, sizeof *w->M, err);
-    w->sN = ow__malloc(n, sizeof *w->sN, err);
-    w->D = ow__malloc(n * m, sizeof *w->D, err);
-    w->perm = ow__malloc(n * m, sizeof *w->perm, err);
+    w->D = ow__malloc(m, sizeof *w->D, err);
+    w->P = ow__malloc(m, sizeof *w->P, err);
+    w->K = ow__malloc(m, sizeof *w->K, err);
+    w->tau = ow__malloc(m, sizeof *w->tau, err);
     w->nzero = ow__malloc(m, sizeof *w->nzero, err);
-    if (!w->M || !w->sN || !w->D || !w->perm || !w->nzero) return err ? err->status : OW_ENOMEM;
+    w->hull = ow__malloc(m, sizeof *w->hull, err);
+    w->nhull = ow__malloc(m, sizeof *w->nhull, err);
+    if (!w->D || !w->P || !w->K || !w->tau || !w->nzero || !w->hull || !w->nhull) return OW_ENOMEM;
+    if (g->compact) {
+        /* csv.c kept the entries that matter, already sorted */
+        w->M = g->M; w->sN = g->sN; w->colmean = g->colmean;
+        for (size_t a = 0; a < m; a++) {
+            w->D[a] = g->cd[a]; w->P[a] = g->cr[a]; w->K[a] = g->cn[a]; w->tau[a] = g->tau[a];
+        }
+    } else {
+        /* every entry, from the sample matrix */
+        w->own = 1;
+        w->M = w->M_own = ow__malloc(n, sizeof *w->M_own, err);
+        w->sN = w->sN_own = ow__malloc(n, sizeof *w->sN_own, err);
+        w->colmean = w->colmean_own = ow__malloc(m, sizeof *w->colmean_own, err);
+        if (!w->M_own || !w->sN_own || !w->colmean_own) return OW_ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+            const double *u = g->u + i * m;
+            size_t best = 0;
+            for (size_t a = 1; a < m; a++) if (u[a] > u[best]) best = a;
+            w->M_own[i] = u[best];
+            w->sN_own[i] = (uint32_t)best;
+            for (size_t a = 0; a < m; a++) w->colmean_own[a] += g->wt[i] * u[a];
+        }
+        int fail = 0;
+        #pragma omp parallel for schedule(dynamic, 1)
+        for (size_t a = 0; a < m; a++) {
+            double *d = malloc(n * sizeof *d);
+            uint32_t *r = malloc(n * sizeof *r);
+            if (d && r) {
+                for (size_t i = 0; i < n; i++) { d[i] = w->M[i] - g->u[i * m + a]; r[i] = (uint32_t)i; }
+                if (ow__radix_sort(d, r, n)) { 
+                    #pragma omp atomic write
+                    fail = 1;
+                }
+            } else {
+                #pragma omp atomic write
+                fail = 1;
+            }
+            w->D[a] = d; w->P[a] = r; w->K[a] = n; w->tau[a] = INFINITY;
+        }
+        if (fail) return ow__fail(err, OW_ENOMEM, "out of memory sorting Delta_A");
+    }
     double EM = 0;
     for (size_t i = 0; i < n; i++) {
-        const double *u = g->u + i * m;
-        size_t best = 0;
-        for (size_t a = 1; a < m; a++) if (u[a] > u[best]) best = a;
-        w->M[i] = u[best];
-        w->sN[i] = (uint32_t)best;
-        w->q[best] += g->wt[i];
-        EM += g->wt[i] * u[best];
+        w->q[w->sN[i]] += g->wt[i];
+        EM += g->wt[i] * w->M[i];
     }
     w->EM = EM;
-    int fail = 0;
-    #pragma omp parallel
-    {
-        keyed *tmp = malloc(n * sizeof *tmp);
-        if (!tmp) { 
-            #pragma omp atomic write
-            fail = 1;
-        }
-        #pragma omp for schedule(dynamic, 1)
+    if (!g->equal_weights) {
+        w->cumw = ow__malloc(m, sizeof *w->cumw, err);
+        if (!w->cumw) return OW_ENOMEM;
         for (size_t a = 0; a < m; a++) {
-            if (!tmp) continue;
-            for (size_t i = 0; i < n; i++) {
-                tmp[i].d = w->M[i] - g->u[i * m + a];
-                tmp[i].i = (uint32_t)i;
-            }
-            qsort(tmp, n, sizeof *tmp, keyed_cmp);
-            double *D = w->D + a * n;
-            uint32_t *P = w->perm + a * n;
-            size_t nz = 0;
-            for (size_t i = 0; i < n; i++) {
-                D[i] = tmp[i].d;
-                P[i] = tmp[i].i;
-                if (tmp[i].d <= 0) nz = i + 1;
-            }
-            w->nzero[a] = nz;
+            w->cumw[a] = ow__malloc(w->K[a], sizeof **w->cumw, err);
+            if (!w->cumw[a]) return OW_ENOMEM;
+            double c = 0;
+            for (size_t i = 0; i < w->K[a]; i++) { c += g->wt[w->P[a][i]]; w->cumw[a][i] = c; }
         }
-        free(tmp);
     }
-    if (fail) return ow__fail(err, OW_ENOMEM, "out of memory sorting Delta_A");
+    for (size_t a = 0; a < m; a++) {
+        size_t nz = 0;
+        while (nz < w->K[a] && w->D[a][nz] <= 0) nz++;
+        w->nzero[a] = nz;
+        if (ow__hull_build(w, a)) return ow__fail(err, OW_ENOMEM, "out of memory");
+    }
     return OW_OK;
 }
 
@@ -175,7 +189,13 @@ void ow_workspace_free(ow_workspace *w)
         for (size_t i = 0; i < w->niws; i++)
             if (w->iws[i]) gsl_integration_workspace_free(w->iws[i]);
     free(w->iws);
-    free(w->q); free(w->tot); free(w->M); free(w->sN); free(w->D); free(w->perm);
+    if (w->own && w->D)
+        for (size_t a = 0; a < w->m; a++) { free(w->D[a]); free(w->P[a]); }
+    if (w->cumw) for (size_t a = 0; a < w->m; a++) free(w->cumw[a]);
+    if (w->hull) for (size_t a = 0; a < w->m; a++) free(w->hull[a]);
+    free(w->cumw); free(w->hull); free(w->nhull); free(w->tau); free(w->K);
+    free(w->M_own); free(w->sN_own); free(w->colmean_own);
+    free(w->q); free(w->tot); free(w->D); free(w->P);
     free(w->nzero); free(w->jumps); free(w->njumps); free(w->jump_off); free(w->dmax);
     free(w);
 }
@@ -186,8 +206,8 @@ double ow_nash_payoff_A(const ow_workspace *w) { return w->EM; }
 /* number of sorted entries of action a with Delta_A <= c */
 size_t ow__count_le(const ow_workspace *w, size_t a, double c)
 {
-    const double *D = w->D + a * w->n;
-    size_t lo = 0, hi = w->n;
+    const double *D = w->D[a];
+    size_t lo = 0, hi = w->K[a];
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         if (D[mid] <= c) lo = mid + 1; else hi = mid;
@@ -200,11 +220,11 @@ ow_status ow_accept_prob(const ow_workspace *w, size_t a, double c,
 {
     if (a >= w->m) return ow__fail(err, OW_EINPUT, "action index %zu out of range", a);
     if (!w->g->finite) return ow__accept_prob_cont(w, a, c, P, NULL, err);
+    if (c > w->tau[a])
+        return ow__fail(err, OW_EINPUT, "payment %g for %s is beyond %g, the largest any offer can use, so this game "
+                        "(samples from CSV) does not keep what it would need", c, w->g->a_names[a], w->tau[a]);
     size_t cnt = c < 0 ? 0 : ow__count_le(w, a, c);
-    double s = 0;
-    if (w->g->equal_weights) s = (double)cnt / (double)w->n;
-    else for (size_t i = 0; i < cnt; i++) s += w->g->wt[w->perm[a * w->n + i]];
-    *P = s;
+    *P = cnt == 0 ? 0 : w->g->equal_weights ? (double)cnt / (double)w->n : w->cumw[a][cnt - 1];
     return OW_OK;
 }
 

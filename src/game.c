@@ -268,117 +268,6 @@ static ow_status dist(ld *c, const json_t *v, const char *path, ow__dist *d)
     return OW_OK;
 }
 
-/* ------------------------------------------------------------------ CSV */
-
-static ow_status load_csv(ld *c, ow_game *g, const char *rel, const char *path)
-{
-    char file[4096];
-    if (rel[0] == '/' || !c->base_dir) snprintf(file, sizeof file, "%s", rel);
-    else snprintf(file, sizeof file, "%s/%s", c->base_dir, rel);
-    FILE *f = fopen(file, "rb");
-    if (!f) return ow__fail(c->err, OW_EIO, "%s: %s: cannot open CSV file %s: %s", c->label, path, file, strerror(errno));
-    struct stat st;
-    char *buf = NULL;
-    ow_status s = OW_OK;
-    if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
-        s = ow__fail(c->err, OW_EIO, "%s: %s: %s is not a regular file", c->label, path, file);
-        goto out;
-    }
-    size_t size = (size_t)st.st_size;
-    /* every value takes at least two bytes: a digit and a separator */
-    if ((s = size_check(c, path, (double)size))) goto out;
-    buf = malloc(size + 1);
-    if (!buf) { s = ow__fail(c->err, OW_ENOMEM, "out of memory reading %s", file); goto out; }
-    if (size && fread(buf, 1, size, f) != size) {
-        s = ow__fail(c->err, OW_EIO, "%s: %s: cannot read %s", c->label, path, file);
-        goto out;
-    }
-    buf[size] = 0;
-    if (memchr(buf, 0, size)) { s = ow__fail(c->err, OW_EINPUT, "%s: %s: %s is not a text file (it holds a NUL byte)", c->label, path, file); goto out; }
-    size_t lines = 1;
-    for (const char *q = buf; (q = memchr(q, '\n', size - (size_t)(q - buf))); q++) lines++;
-    size_t m = g->m;
-    if ((s = size_check(c, path, (double)lines * (double)m * 24.0))) goto out;
-    g->u = malloc(lines * m * sizeof(double));
-    if (!g->u) { s = ow__fail(c->err, OW_ENOMEM, "out of memory for %zu x %zu samples", lines, m); goto out; }
-    size_t n = 0, lineno = 0;
-    char *q = buf, *end = buf + size;
-    while (q < end) {
-        lineno++;
-        char *eol = memchr(q, '\n', (size_t)(end - q));
-        if (!eol) eol = end;
-        char *le = eol;
-        if (le > q && le[-1] == '\r') le--;
-        if (le == q) {                      /* blank line: only allowed at the end */
-            char *r = eol;
-            while (r < end && (*r == '\n' || *r == '\r')) r++;
-            if (r == end) break;
-            s = ow__fail(c->err, OW_EINPUT, "%s:%zu: empty line in the samples", file, lineno);
-            goto out;
-        }
-        if (lineno == 1 && !(isdigit((unsigned char)*q) || *q == '-' || *q == '+' || *q == '.')) {
-            /* header: A's action names in order */
-            size_t i = 0;
-            char *fld = q;
-            while (fld <= le) {
-                char *comma = memchr(fld, ',', (size_t)(le - fld));
-                char *fe = comma ? comma : le;
-                if (i >= m || (size_t)(fe - fld) != strlen(g->a_names[i]) ||
-                    memcmp(fld, g->a_names[i], (size_t)(fe - fld))) {
-                    s = ow__fail(c->err, OW_EINPUT, "%s:1: header does not match A's actions: expected \"%s\" in column %zu, found \"%.*s\"",
-                                 file, i < m ? g->a_names[i] : "(end of line)", i + 1, (int)(fe - fld > 40 ? 40 : fe - fld), fld);
-                    goto out;
-                }
-                i++;
-                if (!comma) break;
-                fld = comma + 1;
-            }
-            if (i != m) {
-                s = ow__fail(c->err, OW_EINPUT, "%s:1: header names %zu actions, A has %zu", file, i, m);
-                goto out;
-            }
-            q = eol + 1;
-            continue;
-        }
-        double *row = g->u + n * m;
-        char *r = q;
-        for (size_t a = 0; a < m; a++) {
-            char *e;
-            errno = 0;
-            double x = strtod(r, &e);
-            if (e == r || (e < le && *e != ',') || e > le) {
-                s = ow__fail(c->err, OW_EINPUT, "%s:%zu: column %zu: expected a number, found \"%.*s\"",
-                             file, lineno, a + 1, (int)((le - r) > 30 ? 30 : (le - r)), r);
-                goto out;
-            }
-            if (!isfinite(x)) {
-                s = ow__fail(c->err, OW_EINPUT, "%s:%zu: column %zu: expected a finite number, found \"%.*s\"",
-                             file, lineno, a + 1, (int)(e - r), r);
-                goto out;
-            }
-            row[a] = x;
-            if (a + 1 < m) {
-                if (e >= le) {
-                    s = ow__fail(c->err, OW_EINPUT, "%s:%zu: expected %zu numbers (one per A action), found %zu", file, lineno, m, a + 1);
-                    goto out;
-                }
-                r = e + 1;
-            } else if (e != le) {
-                s = ow__fail(c->err, OW_EINPUT, "%s:%zu: expected %zu numbers (one per A action), found more", file, lineno, m);
-                goto out;
-            }
-        }
-        n++;
-        q = eol + 1;
-    }
-    if (n == 0) { s = ow__fail(c->err, OW_EINPUT, "%s: %s: %s holds no samples", c->label, path, file); goto out; }
-    g->n = n;
-out:
-    free(buf);
-    fclose(f);
-    return s;
-}
-
 /* -------------------------------------------------------------- A's types */
 
 static ow_status enumerate_product(ld *c, ow_game *g)
@@ -476,7 +365,11 @@ static ow_status load_A_types(ld *c, ow_game *g, const json_t *t)
         json_t *f = need(c, v, "csv", "A.types.samples");
         if (!f) return OW_EINPUT;
         if (!json_is_string(f)) return bad(c, "A.types.samples.csv", "expected a file name, found %s", jtype(f));
-        if ((s = load_csv(c, g, json_string_value(f), "A.types.samples.csv"))) return s;
+        char file[4096];
+        const char *rel = json_string_value(f);
+        if (rel[0] == '/' || !c->base_dir) snprintf(file, sizeof file, "%s", rel);
+        else snprintf(file, sizeof file, "%s/%s", c->base_dir, rel);
+        return ow__csv_load(g, file, c->label, "A.types.samples.csv", c->err);
     } else if (json_is_array(v)) {
         size_t n = json_array_size(v);
         if (n == 0) return bad(c, "A.types.samples", "expected at least one sample, found an empty array");
@@ -699,6 +592,9 @@ void ow_game_free(ow_game *g)
     if (g->dists) for (size_t a = 0; a < g->m; a++) ow__dist_clear(&g->dists[a]);
     free(g->a_names); free(g->b_names); free(g->t_names);
     free(g->pi); free(g->ub); free(g->u); free(g->wt); free(g->dists);
+    free(g->M); free(g->sN); free(g->colmean); free(g->tau);
+    for (size_t a = 0; a < g->m && g->cd; a++) { free(g->cd[a]); free(g->cr[a]); }
+    free(g->cd); free(g->cr); free(g->cn);
     free(g->name);
     free(g);
 }

@@ -85,6 +85,15 @@ struct ow_game {
     double *u;            /* n*m row-major */
     double *wt;           /* n probabilities */
     int equal_weights;    /* wt[i] == 1/n for all i */
+    /* COMPACT finite model (samples from CSV, csv.c): u is not kept */
+    int compact;
+    double *M;            /* n: max_a u_A */
+    uint32_t *sN;         /* n: A's Nash action */
+    double *colmean;      /* m: E[u_A(a)] */
+    double *tau;          /* m: entries with Delta_A <= tau_a are kept */
+    size_t *cn;           /* m: entries kept */
+    double **cd;          /* m: Delta_A, sorted */
+    uint32_t **cr;        /* m: their rows */
     /* INDEPENDENT */
     ow__dist *dists;      /* m */
 };
@@ -130,12 +139,21 @@ struct ow_workspace {
     double *q;            /* m */
     double EM;            /* E[max u_A] */
     double *tot;          /* T*k: sum_a q_a u_B(a, b, j) */
-    /* FINITE */
-    double *M;            /* n: max_a u_A */
-    uint32_t *sN;         /* n: A's Nash action (lowest index) */
-    double *D;            /* m*n: Delta_A(a, .) sorted ascending */
-    uint32_t *perm;       /* m*n: row of each sorted entry */
+    /* FINITE (finite.c): per action the kept entries, sorted */
+    const double *M;      /* n: max_a u_A */
+    const uint32_t *sN;   /* n: A's Nash action (lowest index) */
+    const double *colmean;/* m: E[u_A(a)] */
+    double **D;           /* m: Delta_A(a, .) ascending, K[a] entries */
+    uint32_t **P;         /* m: the row of each entry */
+    size_t *K;            /* m */
+    double *tau;          /* m: every Delta_A <= tau[a] is kept (INFINITY: all) */
+    double **cumw;        /* m: cumulative weights (unequal weights only) */
     size_t *nzero;        /* m: entries with Delta_A == 0 */
+    uint32_t **hull;      /* m: the paper model's upper envelope */
+    size_t *nhull;
+    int own;              /* the lists are ours (built from u), not the game's */
+    double *M_own, *colmean_own;
+    uint32_t *sN_own;
     /* INDEPENDENT */
     gsl_integration_workspace **iws; /* one per OpenMP thread */
     size_t niws;
@@ -164,8 +182,18 @@ ow_status ow__accepted_A_cont(const ow_workspace *w, size_t a, double c,
 ow_status ow__expected_max_cont(const ow_workspace *w, const double *s,
                                 double *res, ow_error *err);
 
-/* FINITE: number of sorted Delta_A(a, .) entries <= c. */
+/* FINITE: number of sorted Delta_A(a, .) entries <= c (c <= tau[a]). */
 size_t ow__count_le(const ow_workspace *w, size_t a, double c);
+/* finite.c */
+int ow__radix_sort(double *d, uint32_t *row, size_t n);
+void ow__thresholds(const ow_game *g, double *tau);
+int ow__hull_build(ow_workspace *w, size_t a);
+double ow__hull_query(const ow_workspace *w, size_t a, double x, uint32_t *pos);
+/* csv.c: one number in [p, end), bit for bit strtod's; NULL if none */
+const char *ow__parse_number(const char *p, const char *end, double *out);
+/* csv.c: {"csv": FILE} straight into the COMPACT form */
+ow_status ow__csv_load(ow_game *g, const char *file, const char *label,
+                       const char *path, ow_error *err);
 
 /* Seeding of per-block random streams (simulate.c, equilibrium.c). */
 uint64_t ow__mix64(uint64_t x);

@@ -34,6 +34,11 @@
 
 /* ----------------------------------------------------------- evaluation */
 
+double ow_offer_max_payment(const ow_workspace *w, size_t a)
+{
+    return w->g->finite ? w->tau[a] : INFINITY;
+}
+
 ow_status ow_offer_eval(const ow_workspace *w, size_t j, size_t a, double c,
                         size_t b, ow_offer *out, ow_error *err)
 {
@@ -52,9 +57,12 @@ ow_status ow_offer_eval(const ow_workspace *w, size_t j, size_t a, double c,
     out->gamma = out->delta_B > 0 ? c / out->delta_B : NAN;
     size_t m = g->m, k = g->k;
     if (g->finite) {
+        if (c > w->tau[a])
+            return ow__fail(err, OW_EINPUT, "payment %g for %s is beyond %g, the largest any offer can use, so this game "
+                            "(samples from CSV) does not keep what it would need", c, g->a_names[a], w->tau[a]);
         size_t n = w->n, cnt = ow__count_le(w, a, c);
-        const double *D = w->D + a * n;
-        const uint32_t *P = w->perm + a * n;
+        const double *D = w->D[a];
+        const uint32_t *P = w->P[a];
         double Pacc = 0, sumD = 0, accB = 0;
         for (size_t i = 0; i < cnt; i++) {
             double wt = g->wt[P[i]];
@@ -127,7 +135,7 @@ static double obj_eval(objective *o, double c, double *deriv, double *bvals)
     return acc + r;
 }
 
-static double fprime(double c, void *p) { double d; obj_eval(p, c, &d, NULL); return d; }
+static double fprime(double c, void *p) { double d = 0; obj_eval(p, c, &d, NULL); return d; }
 static double fneg(double c, void *p) { return -obj_eval(p, c, NULL, NULL); }
 
 /* refine a grid maximum at c0 bracketed by (lo, hi) */
@@ -251,37 +259,32 @@ out:
 
 /* --------------------------------------------------------- finite scans */
 
-/* paper model, finite: best c in [0, x] for action a; returns value P(x-c) */
+/* paper model, finite: best c in [0, x] for action a; returns P(c)(x - c).
+ * The envelope query of finite.c; for x <= 0 only c = 0 is allowed. */
 static double paper_scan(const ow_workspace *w, size_t a, double x, double *cbest)
 {
-    const ow_game *g = w->g;
-    size_t n = w->n, n0 = w->nzero[a];
-    const double *D = w->D + a * n;
-    const uint32_t *P = w->perm + a * n;
-    double W = 0;
-    if (g->equal_weights) W = (double)n0 / (double)n;
-    else for (size_t i = 0; i < n0; i++) W += g->wt[P[i]];
-    double best = W * x, cb = 0;
-    if (x > 0) {
-        for (size_t i = n0; i < n && D[i] <= x; i++) {
-            W = g->equal_weights ? (double)(i + 1) / (double)n : W + g->wt[P[i]];
-            if (i + 1 < n && D[i + 1] == D[i]) continue;      /* not the end of a run */
-            double v = W * (x - D[i]);
-            if (v > best + ow__tol(best)) { best = v; cb = D[i]; }
-        }
+    *cbest = 0;
+    if (x <= 0) {
+        size_t n0 = w->nzero[a];
+        double W = n0 == 0 ? 0 : w->g->equal_weights ? (double)n0 / (double)w->n : w->cumw[a][n0 - 1];
+        return W * x;
     }
-    *cbest = cb;
-    return best;
+    uint32_t pos;
+    double v = ow__hull_query(w, a, x, &pos);
+    if (pos != UINT32_MAX && w->D[a][pos] > 0) *cbest = w->D[a][pos];
+    return v;
 }
 
-/* bayes model, finite: best (c, b) for action a; returns B's true payoff */
+/* bayes model, finite: best (c, b) for action a; returns B's true payoff.
+ * Stops early when no later payment can beat the best found (every
+ * rejected type gives B at most tot_b - W minB_b, see ow_offer_solve). */
 static double bayes_scan(const ow_workspace *w, size_t j, size_t a, double *acc,
                          double *cbest, size_t *bbest)
 {
     const ow_game *g = w->g;
-    size_t n = w->n, k = g->k;
-    const double *D = w->D + a * n;
-    const uint32_t *P = w->perm + a * n;
+    size_t n = w->n, k = g->k, K = w->K[a];
+    const double *D = w->D[a];
+    const uint32_t *P = w->P[a];
     const double *tot = w->tot + j * k;
     double wa = ow__best_B(g, j, a, NULL), minB = INFINITY;
     for (size_t i = 0; i < g->m * k; i++) if (g->ub[j * g->m * k + i] < minB) minB = g->ub[j * g->m * k + i];
@@ -293,13 +296,13 @@ static double bayes_scan(const ow_workspace *w, size_t j, size_t a, double *acc,
     if (w->nzero[a] == 0) {
         for (size_t b = 0; b < k; b++) if (tot[b] > best + ow__tol(best)) { best = tot[b]; bb = b; }
     }
-    for (size_t i = 0; i < n && D[i] <= cmax; i++) {
+    for (size_t i = 0; i < K && D[i] <= cmax; i++) {
         size_t r = P[i];
         double wt = g->wt[r];
         const double *u = ow__ub(g, j, w->sN[r]);
         for (size_t b = 0; b < k; b++) acc[b] += wt * u[b];
-        W = g->equal_weights ? (double)(i + 1) / (double)n : W + wt;
-        if (i + 1 < n && D[i + 1] == D[i]) continue;
+        W = g->equal_weights ? (double)(i + 1) / (double)n : w->cumw[a][i];
+        if (i + 1 < K && D[i + 1] == D[i]) continue;
         double rb = -INFINITY;
         size_t bi = 0;
         for (size_t b = 0; b < k; b++) if (tot[b] - acc[b] > rb) rb = tot[b] - acc[b];
@@ -350,14 +353,41 @@ ow_status ow_offer_solve(const ow_workspace *w, size_t j, ow_model model,
     const ow_game *g = w->g;
     if (j >= g->T) return ow__fail(err, OW_EINPUT, "B type %zu out of range", j);
     size_t m = g->m, k = g->k, abest = 0, bbest = 0;
-    double cbest = 0, vbest = -INFINITY;
+    double cbest = 0, vbest = -INFINITY, *ubnd = NULL;
+    size_t *order = NULL;
     ow_status s = OW_OK;
     double *acc = ow__malloc(k, sizeof *acc, err);
     double *R = ow__malloc(m, sizeof *R, err), *dR = ow__malloc(m, sizeof *dR, err);
     if (!acc || !R || !dR) { s = OW_ENOMEM; goto out; }
-    for (size_t a = 0; a < m; a++) {
+    /* bayes, finite: an upper bound per action lets most actions be skipped:
+     * B's payoff at (a, c) is at most max_b [H_a(w(a) - minB_b) + tot_b], H_a
+     * the envelope of finite.c, minB_b = min over A's actions of u_B(., b) */
+    if (model == OW_MODEL_BAYES && g->finite) {
+        ubnd = ow__malloc(m, sizeof *ubnd, err);
+        order = ow__malloc(m, sizeof *order, err);
+        if (!ubnd || !order) { s = OW_ENOMEM; goto out; }
+        for (size_t a = 0; a < m; a++) {
+            double wa = ow__best_B(g, j, a, NULL), bound = -INFINITY;
+            for (size_t b = 0; b < k; b++) {
+                double minb = INFINITY;
+                for (size_t i = 0; i < m; i++) minb = fmin(minb, ow__ub(g, j, i)[b]);
+                uint32_t pos;
+                double h = ow__hull_query(w, a, wa - minb, &pos);
+                bound = fmax(bound, fmax(h, 0) + w->tot[j * k + b]);
+            }
+            ubnd[a] = bound;
+            order[a] = a;
+        }
+        for (size_t i = 1; i < m; i++)                 /* by bound, descending */
+            for (size_t t = i; t > 0 && ubnd[order[t]] > ubnd[order[t - 1]]; t--) {
+                size_t x = order[t]; order[t] = order[t - 1]; order[t - 1] = x;
+            }
+    }
+    for (size_t oi = 0; oi < m; oi++) {
+        size_t a = order ? order[oi] : oi;
         double c, v, uO;
         size_t b;
+        if (order && ubnd[a] < vbest - ow__tol(vbest)) break;   /* no later action can win */
         if (model == OW_MODEL_PAPER) {
             if ((s = paper_best_c(w, j, a, &c, &v, err))) goto out;
             ow_outside_option(w, j, a, &b, &uO);
@@ -378,11 +408,13 @@ ow_status ow_offer_solve(const ow_workspace *w, size_t j, ow_model model,
                 c = 0; v = bv[b];
             } else if ((s = maximise(&o, cmax, &c, &v, &b))) goto out;
         }
-        if (v > vbest + ow__tol(vbest)) { vbest = v; abest = a; cbest = c; bbest = b; }
+        if (v > vbest + ow__tol(vbest) || (v >= vbest - ow__tol(vbest) && a < abest)) {
+            vbest = v; abest = a; cbest = c; bbest = b;
+        }
     }
     s = ow_offer_eval(w, j, abest, cbest, bbest, out, err);
 out:
-    free(acc); free(R); free(dR);
+    free(acc); free(R); free(dR); free(ubnd); free(order);
     return s;
 }
 

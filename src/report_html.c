@@ -86,6 +86,7 @@ static ow_status type_figure(const ow_game *g, const ow_workspace *w, const ow_s
     const ow_offer *o = &s->offers[j];
     double hi = fmax(fmax(o->delta_B, 0), o->payment) * 1.3;
     if (!(hi > 0)) hi = 1;
+    hi = fmin(hi, ow_offer_max_payment(w, o->action));
     double x[CURVE], pb[CURVE], wf[CURVE], mark[CURVE];
     for (int i = 0; i < CURVE; i++) {
         ow_offer e;
@@ -117,6 +118,7 @@ static ow_status accept_figure(const ow_game *g, const ow_workspace *w, const ow
     for (size_t j = 0; j < nt; j++) hi = fmax(hi, fmax(s->offers[j].delta_B, s->offers[j].payment));
     if (!(hi > 0)) hi = 1;
     hi *= 1.3;
+    for (size_t j = 0; j < nt; j++) hi = fmin(hi, ow_offer_max_payment(w, s->offers[j].action));
     double x[CURVE], *ys[OW_REPORT_MAX_TYPES];
     char *names[OW_REPORT_MAX_TYPES];
     double buf[OW_REPORT_MAX_TYPES][CURVE];

@@ -13,6 +13,7 @@
  * between which the caller's progress function runs.
  */
 #include "internal.h"
+#include <gsl/gsl_randist.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef _OPENMP
@@ -38,24 +39,55 @@ static void merge(stat *into, const stat *b)
     into->n = n;
 }
 
-static void push(stat *s, const double *x)
+/* Finite models: which rows accept type j's offer, and at what cost to A:
+ * a bitmap over rows with a rank per 64-bit word, and Delta_A of each
+ * accepting row in row order. */
+typedef struct acc_map { uint64_t *bits; uint32_t *rank; double *delta; } acc_map;
+
+static void acc_free(acc_map *am, size_t T)
 {
-    s->n += 1;
-    for (int i = 0; i < NSTAT; i++) {
-        double d = x[i] - s->mean[i];
-        s->mean[i] += d / s->n;
-        s->m2[i] += d * (x[i] - s->mean[i]);
-    }
+    if (!am) return;
+    for (size_t j = 0; j < T; j++) { free(am[j].bits); free(am[j].rank); free(am[j].delta); }
+    free(am);
 }
 
-static size_t pick(const double *cum, size_t n, double x)
+static acc_map *acc_build(const ow_workspace *w, const ow_solution *sol, ow_error *err)
 {
-    size_t lo = 0, hi = n - 1;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (x < cum[mid]) hi = mid; else lo = mid + 1;
+    const ow_game *g = w->g;
+    size_t n = g->n, T = g->T, words = (n + 63) / 64;
+    acc_map *am = ow__malloc(T, sizeof *am, err);
+    if (!am) return NULL;
+    for (size_t j = 0; j < T; j++) {
+        const ow_offer *o = &sol->offers[j];
+        size_t cnt = ow__count_le(w, o->action, o->payment);
+        am[j].bits = calloc(words, sizeof *am[j].bits);
+        am[j].rank = malloc(words * sizeof *am[j].rank);
+        am[j].delta = malloc((cnt ? cnt : 1) * sizeof *am[j].delta);
+        if (!am[j].bits || !am[j].rank || !am[j].delta) { acc_free(am, T); ow__fail(err, OW_ENOMEM, "out of memory"); return NULL; }
+        const uint32_t *P = w->P[o->action];
+        for (size_t t = 0; t < cnt; t++) am[j].bits[P[t] >> 6] |= 1ull << (P[t] & 63);
+        uint32_t r = 0;
+        for (size_t q = 0; q < words; q++) { am[j].rank[q] = r; r += (uint32_t)__builtin_popcountll(am[j].bits[q]); }
+        const double *D = w->D[o->action];
+        for (size_t t = 0; t < cnt; t++) {
+            uint32_t i = P[t];
+            uint64_t below = am[j].bits[i >> 6] & ((1ull << (i & 63)) - 1);
+            am[j].delta[am[j].rank[i >> 6] + (uint32_t)__builtin_popcountll(below)] = D[t];
+        }
     }
-    return lo;
+    return am;
+}
+
+/* uniform integer in [0, n) from 32-bit draws (Lemire's method, exact) */
+static inline uint32_t draw_below(gsl_rng *r, uint32_t n)
+{
+    uint64_t x = (uint64_t)gsl_rng_get(r) * n;
+    uint32_t lo = (uint32_t)x;
+    if (lo < n) {
+        uint32_t t = (uint32_t)(-n) % n;
+        while (lo < t) { x = (uint64_t)gsl_rng_get(r) * n; lo = (uint32_t)x; }
+    }
+    return (uint32_t)(x >> 32);
 }
 
 ow_status ow_simulate(const ow_workspace *w, const ow_solution *sol,
@@ -65,9 +97,11 @@ ow_status ow_simulate(const ow_workspace *w, const ow_solution *sol,
     const ow_game *g = w->g;
     size_t m = g->m, T = g->T;
     if (rounds < 2) return ow__fail(err, OW_EINPUT, "need at least 2 rounds, found %llu", (unsigned long long)rounds);
-    double *cumB = ow__malloc(T, sizeof *cumB, err);
-    double *cumA = g->finite && !g->equal_weights ? ow__malloc(g->n, sizeof *cumA, err) : NULL;
-    double *wa = ow__malloc(T * m, sizeof *wa, err);
+    if (g->finite && g->n > UINT32_MAX) return ow__fail(err, OW_ETOOBIG, "too many A types to simulate");
+    gsl_ran_discrete_t *pickB = gsl_ran_discrete_preproc(T, g->pi);
+    gsl_ran_discrete_t *pickA = g->finite && !g->equal_weights ? gsl_ran_discrete_preproc(g->n, g->wt) : NULL;
+    double *wa = ow__malloc(T * m, sizeof *wa, err), *nb = ow__malloc(T * m, sizeof *nb, err);
+    acc_map *am = g->finite ? acc_build(w, sol, err) : NULL;
     uint64_t nblocks = (rounds + OW_SIM_BLOCK - 1) / OW_SIM_BLOCK;
     int nt = 1;
 #ifdef _OPENMP
@@ -76,17 +110,19 @@ ow_status ow_simulate(const ow_workspace *w, const ow_solution *sol,
     size_t chunk = (size_t)nt * 4;
     stat *cs = ow__malloc(chunk, sizeof *cs, err);
     ow_status st = OW_OK;
-    if (!cumB || !wa || !cs || (g->finite && !g->equal_weights && !cumA)) { st = OW_ENOMEM; goto out; }
-    double acc = 0;
-    for (size_t j = 0; j < T; j++) { acc += g->pi[j]; cumB[j] = acc; }
-    cumB[T - 1] = INFINITY;
-    if (cumA) {
-        acc = 0;
-        for (size_t i = 0; i < g->n; i++) { acc += g->wt[i]; cumA[i] = acc; }
-        cumA[g->n - 1] = INFINITY;
+    if (!pickB || !wa || !nb || !cs || (g->finite && !am) || (g->finite && !g->equal_weights && !pickA)) {
+        st = err && err->status ? err->status : ow__fail(err, OW_ENOMEM, "out of memory");
+        goto out;
     }
     for (size_t j = 0; j < T; j++)
-        for (size_t a = 0; a < m; a++) wa[j * m + a] = ow__best_B(g, j, a, NULL);
+        for (size_t a = 0; a < m; a++) {
+            wa[j * m + a] = ow__best_B(g, j, a, NULL);
+            nb[j * m + a] = ow__ub(g, j, a)[sol->nash_B[j]];
+        }
+    /* each block accumulates deviations from the exact figures (shifted
+     * sums keep the variance accurate when it is small) */
+    const double ref[NSTAT] = { sol->nash_welfare, sol->nash_payoff_A, sol->nash_payoff_B,
+                                sol->so_welfare, sol->so_payoff_A, sol->so_payoff_B, sol->so_accept_prob };
     stat total;
     memset(&total, 0, sizeof total);
     int fail = 0;
@@ -96,7 +132,7 @@ ow_status ow_simulate(const ow_workspace *w, const ow_solution *sol,
         #pragma omp parallel
         {
             gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
-            double *u = malloc((g->finite ? 1 : m) * sizeof *u);
+            double *u = malloc(m * sizeof *u);
             if (!r || !u) {
                 #pragma omp atomic write
                 fail = 1;
@@ -107,28 +143,37 @@ ow_status ow_simulate(const ow_workspace *w, const ow_solution *sol,
                 uint64_t blk = b0 + c;
                 gsl_rng_set(r, (unsigned long)ow__mix64(seed ^ ow__mix64(blk)));
                 uint64_t lo = blk * OW_SIM_BLOCK, hi = lo + OW_SIM_BLOCK < rounds ? lo + OW_SIM_BLOCK : rounds;
-                stat s;
-                memset(&s, 0, sizeof s);
+                double s1[NSTAT] = { 0 }, s2[NSTAT] = { 0 };
                 for (uint64_t t = lo; t < hi; t++) {
-                    size_t j = T == 1 ? 0 : pick(cumB, T, gsl_rng_uniform(r));
-                    const double *ua;
-                    if (g->finite) {
-                        size_t i = g->equal_weights ? (size_t)gsl_rng_uniform_int(r, g->n)
-                                                    : pick(cumA, g->n, gsl_rng_uniform(r));
-                        ua = g->u + i * m;
-                    } else {
-                        for (size_t a = 0; a < m; a++) u[a] = ow__dist_sample(&g->dists[a], r);
-                        ua = u;
-                    }
-                    size_t sn = 0;
-                    for (size_t a = 1; a < m; a++) if (ua[a] > ua[sn]) sn = a;
-                    double M = ua[sn], x[NSTAT];
-                    x[1] = M;
-                    x[2] = ow__ub(g, j, sn)[sol->nash_B[j]];
-                    x[0] = x[1] + x[2];
+                    size_t j = T == 1 ? 0 : gsl_ran_discrete(r, pickB);
                     const ow_offer *o = &sol->offers[j];
-                    if (M - ua[o->action] <= o->payment) {
-                        x[4] = ua[o->action] + o->payment;
+                    double x[NSTAT], M, gain;
+                    size_t sn;
+                    int accept;
+                    if (g->finite) {
+                        uint32_t i = pickA ? (uint32_t)gsl_ran_discrete(r, pickA) : draw_below(r, (uint32_t)g->n);
+                        M = w->M[i];
+                        sn = w->sN[i];
+                        const acc_map *A = &am[j];
+                        uint64_t word = A->bits[i >> 6];
+                        accept = (int)((word >> (i & 63)) & 1);
+                        gain = accept ? o->payment - A->delta[A->rank[i >> 6] +
+                                        (uint32_t)__builtin_popcountll(word & ((1ull << (i & 63)) - 1))] : 0;
+                    } else {
+                        sn = 0;
+                        for (size_t a = 0; a < m; a++) {
+                            u[a] = ow__dist_sample(&g->dists[a], r);
+                            if (u[a] > u[sn]) sn = a;
+                        }
+                        M = u[sn];
+                        accept = M - u[o->action] <= o->payment;
+                        gain = u[o->action] + o->payment - M;
+                    }
+                    x[1] = M;
+                    x[2] = nb[j * m + sn];
+                    x[0] = x[1] + x[2];
+                    if (accept) {
+                        x[4] = M + gain;
                         x[5] = wa[j * m + o->action] - o->payment;
                         x[6] = 1;
                     } else {
@@ -137,9 +182,14 @@ ow_status ow_simulate(const ow_workspace *w, const ow_solution *sol,
                         x[6] = 0;
                     }
                     x[3] = x[4] + x[5];
-                    push(&s, x);
+                    for (int q = 0; q < NSTAT; q++) { double d = x[q] - ref[q]; s1[q] += d; s2[q] += d * d; }
                 }
-                cs[c] = s;
+                double nn = (double)(hi - lo);
+                cs[c].n = nn;
+                for (int q = 0; q < NSTAT; q++) {
+                    cs[c].mean[q] = ref[q] + s1[q] / nn;
+                    cs[c].m2[q] = fmax(s2[q] - s1[q] * s1[q] / nn, 0);
+                }
             }
             free(u);
             gsl_rng_free(r);
@@ -161,6 +211,9 @@ ow_status ow_simulate(const ow_workspace *w, const ow_solution *sol,
         e[i]->se = sqrt(total.m2[i] / (total.n - 1) / total.n);
     }
 out:
-    free(cumB); free(cumA); free(wa); free(cs);
+    if (pickB) gsl_ran_discrete_free(pickB);
+    if (pickA) gsl_ran_discrete_free(pickA);
+    acc_free(am, T);
+    free(wa); free(nb); free(cs);
     return st;
 }

@@ -40,33 +40,58 @@ static size_t argmax_tol(const double *v, size_t n)
     return i;
 }
 
-/* Finite: W_OPT and E[OPT/SW_N] by one pass over (type, row) pairs. */
-static void optimum_finite(const ow_workspace *w, const ow_solution *s,
-                           const double *wj, const double *uBN,
-                           double *opt, double *ratio, int *ratio_ok)
+/* Finite: W_OPT and E[OPT/SW_N].  Per B type, OPT_i starts at row i's own
+ * choice M_i + w(s^N_i); action a can beat it only if Delta_A(a, i) <
+ * w(a) - min_a' w(a') (a prefix of a's sorted entries), so only those
+ * entries are visited. */
+static ow_status optimum_finite(const ow_workspace *w, const double *wj, const double *uBN,
+                                double *opt, double *ratio, int *ratio_ok, ow_error *err)
 {
     const ow_game *g = w->g;
     size_t n = g->n, m = g->m, T = g->T;
     double o_sum = 0, r_sum = 0;
-    int ok = 1;
-    (void)s;
-    #pragma omp parallel for reduction(+:o_sum, r_sum) reduction(&&:ok) schedule(static)
-    for (size_t i = 0; i < n; i++) {
-        const double *u = g->u + i * m;
-        double wt = g->wt[i];
-        for (size_t j = 0; j < T; j++) {
-            const double *wr = wj + j * m;
-            double best = u[0] + wr[0];
-            for (size_t a = 1; a < m; a++) if (u[a] + wr[a] > best) best = u[a] + wr[a];
-            double swn = w->M[i] + uBN[j * m + w->sN[i]];
-            o_sum += g->pi[j] * wt * best;
-            if (swn > 0) r_sum += g->pi[j] * wt * best / swn;
-            else if (g->pi[j] * wt > 0) ok = 0;
+    int ok = 1, fail = 0;
+    #pragma omp parallel reduction(+:o_sum, r_sum) reduction(&&:ok)
+    {
+        double *best = malloc(n * sizeof *best);
+        if (!best) {
+            #pragma omp atomic write
+            fail = 1;
         }
+        #pragma omp for schedule(dynamic, 1)
+        for (size_t j = 0; j < T; j++) {
+            if (!best) continue;
+            const double *wr = wj + j * m;
+            double minw = wr[0];
+            for (size_t a = 1; a < m; a++) minw = fmin(minw, wr[a]);
+            for (size_t i = 0; i < n; i++) best[i] = w->M[i] + wr[w->sN[i]];
+            for (size_t a = 0; a < m; a++) {
+                double thr = wr[a] - minw;
+                const double *D = w->D[a];
+                const uint32_t *P = w->P[a];
+                for (size_t t = 0; t < w->K[a] && D[t] < thr; t++) {
+                    uint32_t i = P[t];
+                    double v = w->M[i] - D[t] + wr[a];
+                    if (v > best[i]) best[i] = v;
+                }
+            }
+            double os = 0, rs = 0;
+            for (size_t i = 0; i < n; i++) {
+                double swn = w->M[i] + uBN[j * m + w->sN[i]];
+                os += g->wt[i] * best[i];
+                if (swn > 0) rs += g->wt[i] * best[i] / swn;
+                else if (g->wt[i] > 0 && g->pi[j] > 0) ok = 0;
+            }
+            o_sum += g->pi[j] * os;
+            r_sum += g->pi[j] * rs;
+        }
+        free(best);
     }
+    if (fail) return ow__fail(err, OW_ENOMEM, "out of memory computing the optimum");
     *opt = o_sum;
     *ratio = r_sum;
     *ratio_ok = ok;
+    return OW_OK;
 }
 
 /* Continuous: E[OPT/SW_N] by Monte Carlo, blocks of MC_BLOCK draws each
@@ -166,16 +191,14 @@ ow_solution *ow_solve(const ow_workspace *w, const ow_solve_options *opt,
     for (size_t j = 0; j < T; j++) {
         double best = -INFINITY;
         for (size_t a = 0; a < m; a++) {
-            double mean = 0;
-            if (g->finite) for (size_t i = 0; i < g->n; i++) mean += g->wt[i] * g->u[i * m + a];
-            else mean = ow__dist_mean(&g->dists[a]);
+            double mean = g->finite ? w->colmean[a] : ow__dist_mean(&g->dists[a]);
             if (mean + wj[j * m + a] > best) best = mean + wj[j * m + a];
         }
         s->opt_welfare_ex_ante += g->pi[j] * best;
     }
     int ratio_ok = 1;
     if (g->finite) {
-        optimum_finite(w, s, wj, uBN, &s->opt_welfare, &s->poa_nash_expected, &ratio_ok);
+        if (optimum_finite(w, wj, uBN, &s->opt_welfare, &s->poa_nash_expected, &ratio_ok, err)) goto err;
     } else {
         s->opt_welfare = 0;
         for (size_t j = 0; j < T; j++) {

@@ -1,0 +1,156 @@
+/*
+ * finite.c -- the data structures behind finite A-type models.
+ *
+ * For every action a we keep the values Delta_A(a, i) = M_i - u_A(a, i)
+ * that can matter, sorted, with the row each came from.  "Can matter"
+ * means Delta_A <= tau_a = max_j max(w_j(a) - min u_B(j), 0): no offer of
+ * either model pays more (Delta_B <= w - min u_B, and the bayes bound of
+ * offer.c), and no action can beat a row's own choice in the optimum
+ * beyond it.  Games loaded from CSV keep only those entries (so a large
+ * game needs far less memory than its sample matrix); games with their
+ * samples inline keep every entry (tau = infinity).
+ *
+ * Sorting is an LSD radix sort on the IEEE bits of the (non-negative)
+ * keys, stable, so ties stay in row order; passes whose digit is the same
+ * for every key are skipped.  Offers in the paper model are queries on the
+ * upper envelope of the lines  W_k x - W_k d_k  (k the last entry of each
+ * run of equal d), built once per action (the convex-hull trick): the best
+ * payment for Delta_B = x is the envelope's line at x, O(log H) per B type.
+ */
+#include "internal.h"
+#include <stdlib.h>
+#include <string.h>
+
+/* -------------------------------------------------------------- sorting */
+
+static inline uint64_t key_of(double d)
+{
+    uint64_t k;
+    memcpy(&k, &d, sizeof k);
+    return k;               /* monotone for d >= +0 */
+}
+
+int ow__radix_sort(double *d, uint32_t *row, size_t n)
+{
+    if (n < 2) return 0;
+    double *d2 = malloc(n * sizeof *d2);
+    uint32_t *r2 = malloc(n * sizeof *r2);
+    size_t *cnt = malloc(65536 * sizeof *cnt);
+    if (!d2 || !r2 || !cnt) { free(d2); free(r2); free(cnt); return -1; }
+    double *src = d, *dst = d2;
+    uint32_t *rs = row, *rd = r2;
+    for (int pass = 0; pass < 4; pass++) {
+        int shift = 16 * pass;
+        memset(cnt, 0, 65536 * sizeof *cnt);
+        for (size_t i = 0; i < n; i++) cnt[(key_of(src[i]) >> shift) & 0xffff]++;
+        size_t first = (key_of(src[0]) >> shift) & 0xffff;
+        if (cnt[first] == n) continue;                 /* one digit: nothing moves */
+        size_t sum = 0;
+        for (size_t b = 0; b < 65536; b++) { size_t c = cnt[b]; cnt[b] = sum; sum += c; }
+        for (size_t i = 0; i < n; i++) {
+            size_t p = cnt[(key_of(src[i]) >> shift) & 0xffff]++;
+            dst[p] = src[i];
+            rd[p] = rs[i];
+        }
+        double *t = src; src = dst; dst = t;
+        uint32_t *u = rs; rs = rd; rd = u;
+    }
+    if (src != d) {
+        memcpy(d, src, n * sizeof *d);
+        memcpy(row, rs, n * sizeof *row);
+    }
+    free(d2);
+    free(r2);
+    free(cnt);
+    return 0;
+}
+
+/* ------------------------------------------------------ the thresholds */
+
+void ow__thresholds(const ow_game *g, double *tau)
+{
+    size_t m = g->m, k = g->k;
+    for (size_t a = 0; a < m; a++) tau[a] = 0;
+    for (size_t j = 0; j < g->T; j++) {
+        const double *ub = g->ub + j * m * k;
+        double minB = ub[0];
+        for (size_t i = 1; i < m * k; i++) if (ub[i] < minB) minB = ub[i];
+        for (size_t a = 0; a < m; a++) {
+            double v = ow__best_B(g, j, a, NULL) - minB;
+            if (v > tau[a]) tau[a] = v;
+        }
+    }
+}
+
+/* ---------------------------------------------------------- the hull */
+
+/* Upper envelope of the lines y = W_k x - W_k d_k over run ends k (and the
+ * first run end at d = 0 or, when no entry is 0, the empty prefix).  H
+ * holds positions into the sorted list, slopes increasing; for the empty
+ * prefix position is (uint32_t)-1. */
+static inline double Wat(const ow_workspace *w, size_t a, uint32_t pos)
+{
+    if (pos == UINT32_MAX) return 0;
+    return w->g->equal_weights ? (double)(pos + 1) / (double)w->n : w->cumw[a][pos];
+}
+
+static inline double line_at(const ow_workspace *w, size_t a, uint32_t pos, double x)
+{
+    if (pos == UINT32_MAX) return 0;
+    double W = Wat(w, a, pos);
+    return W * (x - w->D[a][pos]);
+}
+
+int ow__hull_build(ow_workspace *w, size_t a)
+{
+    size_t K = w->K[a];
+    const double *D = w->D[a];
+    uint32_t *H = malloc((K + 1) * sizeof *H);
+    if (!H) return -1;
+    size_t h = 0;
+    /* candidate positions: the empty prefix when nothing is free, then run ends */
+    size_t start = 0;
+    if (w->nzero[a] == 0) H[h++] = UINT32_MAX;
+    for (size_t i = start; i < K; i++) {
+        if (i + 1 < K && D[i + 1] == D[i]) continue;
+        if (i + 1 < w->nzero[a]) continue;           /* inside the run of zeros */
+        uint32_t p = (uint32_t)i;
+        double W = Wat(w, a, p), b = -W * D[i];
+        while (h >= 1) {
+            double W1 = Wat(w, a, H[h - 1]), b1 = H[h - 1] == UINT32_MAX ? 0 : -W1 * D[H[h - 1]];
+            if (W == W1) {                           /* same slope: keep the higher */
+                if (b > b1) { h--; continue; }
+                goto skip;
+            }
+            if (h < 2) break;
+            double W0 = Wat(w, a, H[h - 2]), b0 = H[h - 2] == UINT32_MAX ? 0 : -W0 * D[H[h - 2]];
+            /* line 1 is useless when lines 0 and 2 cross above it */
+            if ((b - b0) * (W1 - W0) > (b1 - b0) * (W - W0)) h--;
+            else break;
+        }
+        H[h++] = p;
+    skip:;
+    }
+    w->hull[a] = H;
+    w->nhull[a] = h;
+    return 0;
+}
+
+/* max_k W_k (x - d_k) over the prefix, smallest d among ties (tolerance);
+ * returns the value and the position (UINT32_MAX: c = 0, nobody accepts) */
+double ow__hull_query(const ow_workspace *w, size_t a, double x, uint32_t *pos)
+{
+    const uint32_t *H = w->hull[a];
+    size_t h = w->nhull[a];
+    if (h == 0) { *pos = UINT32_MAX; return 0; }
+    size_t lo = 0, hi = h - 1;
+    while (lo < hi) {                                /* values along the hull are unimodal */
+        size_t mid = lo + (hi - lo) / 2;
+        if (line_at(w, a, H[mid + 1], x) > line_at(w, a, H[mid], x)) lo = mid + 1; else hi = mid;
+    }
+    double best = line_at(w, a, H[lo], x);
+    size_t b = lo;
+    while (b > 0 && line_at(w, a, H[b - 1], x) >= best - ow__tol(best)) b--;
+    *pos = H[b];
+    return line_at(w, a, H[b], x);
+}
