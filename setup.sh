@@ -8,7 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 PKGS="build-essential cmake pkg-config libgsl-dev libjansson-dev libcmocka-dev
-      libplplot-dev plplot-driver-cairo libxml2-utils poppler-utils chromium"
+      libplplot-dev plplot-driver-cairo libmpich-dev mpich
+      libxml2-utils poppler-utils chromium"
 missing=""
 for p in $PKGS; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

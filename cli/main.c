@@ -9,6 +9,11 @@
 #include "oneway.h"
 #include "oneway_report.h"
 #include "oneway_plot.h"
+#ifdef OW_HAVE_MPI
+#include "mpi.h"
+#endif
+
+static int g_rank = 0, g_ranks = 1;   /* MPI rank and size (1 when alone) */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,7 +61,7 @@ static int usage_error(const char *fmt, const char *arg)
 
 static int fail(const ow_error *e)
 {
-    fprintf(stderr, "oneway: %s\n", e->msg);
+    if (g_rank == 0) fprintf(stderr, "oneway: %s\n", e->msg);
     switch (e->status) {
     case OW_EINPUT: case OW_ETOOBIG: case OW_EIO: return 2;
     default: return 1;
@@ -166,6 +171,12 @@ static int cmd_solve_or_simulate(const args *a, int simulate)
     if (simulate) {
         ow_sim_result r;
         int tty = isatty(STDERR_FILENO);
+#ifdef OW_HAVE_MPI
+        if (g_ranks > 1) {
+            if (owmpi_simulate(w, s, a->rounds, a->seed, &r, &err)) { rc = fail(&err); goto out; }
+            if (g_rank != 0) { rc = 0; goto out; }
+        } else
+#endif
         if (ow_simulate(w, s, a->rounds, a->seed, tty ? progress : NULL, NULL, &r, &err)) { rc = fail(&err); goto out; }
         if (a->json) doc = ow_report_simulate_json(g, s, &r);
         else text = ow_report_simulate_text(g, s, &r);
@@ -229,6 +240,18 @@ static int cmd_sweep(const args *a)
     o.model = (ow_model)a->model;
     o.seed = a->seed;
     o.mc_samples = a->mc_samples;
+#ifdef OW_HAVE_MPI
+    if (g_ranks > 1) {
+        int failed;
+        sw = owmpi_sweep(a->game, ax, (size_t)a->nvary, &o, isatty(STDERR_FILENO) ? sweep_progress : NULL, &err, &failed);
+        if (failed) {
+            if (err.msg[0]) fprintf(stderr, "oneway: rank %d: %s\n", g_rank, err.msg);
+            rc = err.status == OW_EINPUT || err.status == OW_ETOOBIG || err.status == OW_EIO || !err.msg[0] ? 2 : 1;
+            goto done;
+        }
+        if (g_rank != 0) { rc = 0; goto done; }
+    } else
+#endif
     sw = ow_sweep_run(a->game, ax, (size_t)a->nvary, &o, isatty(STDERR_FILENO) ? sweep_progress : NULL, NULL, &err);
     if (!sw) { rc = fail(&err); goto done; }
     for (size_t i = 0; i < nm; i++)
@@ -275,7 +298,22 @@ static int cmd_paper(const args *a)
     return 0;
 }
 
+static int run(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+#ifdef OW_HAVE_MPI
+    g_ranks = owmpi_init(&argc, &argv, &g_rank);
+#endif
+    int rc = run(argc, argv);
+#ifdef OW_HAVE_MPI
+    rc = owmpi_max(rc);
+    owmpi_finalize();
+#endif
+    return rc;
+}
+
+static int run(int argc, char **argv)
 {
     if (argc < 2) { fputs(usage_text, stderr); return 2; }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
@@ -291,6 +329,8 @@ int main(int argc, char **argv)
 #ifdef _OPENMP
     if (a.threads) omp_set_num_threads((int)a.threads);
 #endif
+    /* under MPI only simulate and sweep share work; other commands run on rank 0 */
+    if (g_rank != 0 && strcmp(a.cmd, "simulate") && strcmp(a.cmd, "sweep")) return 0;
     if (!strcmp(a.cmd, "solve")) return cmd_solve_or_simulate(&a, 0);
     if (!strcmp(a.cmd, "simulate")) return cmd_solve_or_simulate(&a, 1);
     if (!strcmp(a.cmd, "paper")) return cmd_paper(&a);

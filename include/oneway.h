@@ -236,6 +236,25 @@ ow_status ow_simulate(const ow_workspace *w, const ow_solution *sol,
                       uint64_t rounds, uint64_t seed, ow_progress_fn progress,
                       void *progress_arg, ow_sim_result *out, ow_error *err);
 
+/* Running a simulation in parts (several processes): rounds are grouped in
+ * blocks of OW_SIM_BLOCK_ROUNDS; block b's statistics depend only on the
+ * seed and b.  Combining all blocks in order gives exactly ow_simulate's
+ * result, however the blocks were shared out. */
+#define OW_SIM_BLOCK_ROUNDS 65536
+#define OW_SIM_NSTAT 7
+typedef struct ow_sim_block { double n, mean[OW_SIM_NSTAT], m2[OW_SIM_NSTAT]; } ow_sim_block;
+
+uint64_t ow_sim_num_blocks(uint64_t rounds);
+/* Blocks first .. first+count-1 into out[0..count-1]. */
+ow_status ow_simulate_blocks(const ow_workspace *w, const ow_solution *sol,
+                             uint64_t rounds, uint64_t seed, uint64_t first,
+                             uint64_t count, ow_sim_block *out,
+                             ow_progress_fn progress, void *progress_arg,
+                             ow_error *err);
+/* Combine blocks 0..count-1 (in order) into a result. */
+void ow_sim_combine(const ow_sim_block *blocks, uint64_t count, uint64_t rounds,
+                    uint64_t seed, ow_sim_result *out);
+
 #ifdef __cplusplus
 }
 #endif

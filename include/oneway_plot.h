@@ -70,6 +70,16 @@ ow_sweep *ow_sweep_run(const char *game_path, const ow_axis *axes, size_t naxes,
                        void *progress_arg, ow_error *err);
 void ow_sweep_free(ow_sweep *s);
 
+/* Only the points p with p % nparts == part (for runs split across
+ * processes); the others stay empty (docs NULL, figures NaN) until
+ * ow_sweep_set_point fills them.  Part 0 holds point 0, which fixes the
+ * columns. */
+ow_sweep *ow_sweep_run_part(const char *game_path, const ow_axis *axes, size_t naxes,
+                            const ow_solve_options *opt, size_t part, size_t nparts,
+                            ow_progress_fn progress, void *progress_arg, ow_error *err);
+/* Put a point's `solve --json` document (ownership taken) into the sweep. */
+ow_status ow_sweep_set_point(ow_sweep *s, size_t p, json_t *doc, ow_error *err);
+
 /* Column index of a figure, or -1. */
 long ow_sweep_col(const ow_sweep *s, const char *name);
 /* CSV: a column per axis, then the figures (metrics, or all when NULL). */

@@ -101,36 +101,42 @@ static inline double line_at(const ow_workspace *w, size_t a, uint32_t pos, doub
     return W * (x - w->D[a][pos]);
 }
 
+/* slope of a hull position in the units used to build it: the count of
+ * entries for equal weights (no division), the cumulative weight otherwise */
+static inline double slope(const ow_workspace *w, size_t a, uint32_t pos)
+{
+    if (pos == UINT32_MAX) return 0;
+    return w->g->equal_weights ? (double)pos + 1.0 : w->cumw[a][pos];
+}
+
 int ow__hull_build(ow_workspace *w, size_t a)
 {
     size_t K = w->K[a];
     const double *D = w->D[a];
     uint32_t *H = malloc((K + 1) * sizeof *H);
-    if (!H) return -1;
+    double *S = malloc((K + 1) * sizeof *S), *B = malloc((K + 1) * sizeof *B);
+    if (!H || !S || !B) { free(H); free(S); free(B); return -1; }
     size_t h = 0;
-    /* candidate positions: the empty prefix when nothing is free, then run ends */
-    size_t start = 0;
-    if (w->nzero[a] == 0) H[h++] = UINT32_MAX;
-    for (size_t i = start; i < K; i++) {
-        if (i + 1 < K && D[i + 1] == D[i]) continue;
-        if (i + 1 < w->nzero[a]) continue;           /* inside the run of zeros */
+    if (w->nzero[a] == 0) { H[0] = UINT32_MAX; S[0] = 0; B[0] = 0; h = 1; }
+    for (size_t i = 0; i < K; i++) {
+        if (i + 1 < K && D[i + 1] == D[i]) continue;     /* not the end of a run */
         uint32_t p = (uint32_t)i;
-        double W = Wat(w, a, p), b = -W * D[i];
+        double W = slope(w, a, p), b = -W * D[i];
         while (h >= 1) {
-            double W1 = Wat(w, a, H[h - 1]), b1 = H[h - 1] == UINT32_MAX ? 0 : -W1 * D[H[h - 1]];
-            if (W == W1) {                           /* same slope: keep the higher */
-                if (b > b1) { h--; continue; }
+            if (W == S[h - 1]) {                         /* same slope: keep the higher */
+                if (b > B[h - 1]) { h--; continue; }
                 goto skip;
             }
             if (h < 2) break;
-            double W0 = Wat(w, a, H[h - 2]), b0 = H[h - 2] == UINT32_MAX ? 0 : -W0 * D[H[h - 2]];
-            /* line 1 is useless when lines 0 and 2 cross above it */
-            if ((b - b0) * (W1 - W0) > (b1 - b0) * (W - W0)) h--;
+            /* the middle line is useless when its neighbours cross above it */
+            if ((b - B[h - 2]) * (S[h - 1] - S[h - 2]) > (B[h - 1] - B[h - 2]) * (W - S[h - 2])) h--;
             else break;
         }
-        H[h++] = p;
+        H[h] = p; S[h] = W; B[h] = b; h++;
     skip:;
     }
+    free(S);
+    free(B);
     w->hull[a] = H;
     w->nhull[a] = h;
     return 0;

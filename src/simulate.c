@@ -20,12 +20,10 @@
 #include <omp.h>
 #endif
 
-#ifndef OW_SIM_BLOCK
-#define OW_SIM_BLOCK 65536
-#endif
-#define NSTAT 7
+#define OW_SIM_BLOCK OW_SIM_BLOCK_ROUNDS
+#define NSTAT OW_SIM_NSTAT
 
-typedef struct stat { double n, mean[NSTAT], m2[NSTAT]; } stat;
+typedef ow_sim_block stat;
 
 static void merge(stat *into, const stat *b)
 {
@@ -90,130 +88,220 @@ static inline uint32_t draw_below(gsl_rng *r, uint32_t n)
     return (uint32_t)(x >> 32);
 }
 
-ow_status ow_simulate(const ow_workspace *w, const ow_solution *sol,
-                      uint64_t rounds, uint64_t seed, ow_progress_fn progress,
-                      void *progress_arg, ow_sim_result *out, ow_error *err)
+typedef struct sim_ctx {
+    const ow_workspace *w;
+    const ow_solution *sol;
+    gsl_ran_discrete_t *pickB, *pickA;
+    double *wa, *nb;
+    acc_map *am;
+    double ref[NSTAT];
+} sim_ctx;
+
+static void ctx_free(sim_ctx *c)
+{
+    if (c->pickB) gsl_ran_discrete_free(c->pickB);
+    if (c->pickA) gsl_ran_discrete_free(c->pickA);
+    acc_free(c->am, c->w->g->T);
+    free(c->wa); free(c->nb);
+}
+
+static ow_status ctx_init(sim_ctx *c, const ow_workspace *w, const ow_solution *sol, ow_error *err)
 {
     const ow_game *g = w->g;
     size_t m = g->m, T = g->T;
-    if (rounds < 2) return ow__fail(err, OW_EINPUT, "need at least 2 rounds, found %llu", (unsigned long long)rounds);
+    memset(c, 0, sizeof *c);
+    c->w = w; c->sol = sol;
     if (g->finite && g->n > UINT32_MAX) return ow__fail(err, OW_ETOOBIG, "too many A types to simulate");
-    gsl_ran_discrete_t *pickB = gsl_ran_discrete_preproc(T, g->pi);
-    gsl_ran_discrete_t *pickA = g->finite && !g->equal_weights ? gsl_ran_discrete_preproc(g->n, g->wt) : NULL;
-    double *wa = ow__malloc(T * m, sizeof *wa, err), *nb = ow__malloc(T * m, sizeof *nb, err);
-    acc_map *am = g->finite ? acc_build(w, sol, err) : NULL;
-    uint64_t nblocks = (rounds + OW_SIM_BLOCK - 1) / OW_SIM_BLOCK;
+    c->pickB = gsl_ran_discrete_preproc(T, g->pi);
+    c->pickA = g->finite && !g->equal_weights ? gsl_ran_discrete_preproc(g->n, g->wt) : NULL;
+    c->wa = ow__malloc(T * m, sizeof *c->wa, err);
+    c->nb = ow__malloc(T * m, sizeof *c->nb, err);
+    c->am = g->finite ? acc_build(w, sol, err) : NULL;
+    if (!c->pickB || !c->wa || !c->nb || (g->finite && !c->am) || (g->finite && !g->equal_weights && !c->pickA)) {
+        ow_status st = err && err->status ? err->status : ow__fail(err, OW_ENOMEM, "out of memory");
+        ctx_free(c);
+        return st;
+    }
+    for (size_t j = 0; j < T; j++)
+        for (size_t a = 0; a < m; a++) {
+            c->wa[j * m + a] = ow__best_B(g, j, a, NULL);
+            c->nb[j * m + a] = ow__ub(g, j, a)[sol->nash_B[j]];
+        }
+    /* each block accumulates deviations from the exact figures (shifted
+     * sums keep the variance accurate when it is small) */
+    const double ref[NSTAT] = { sol->nash_welfare, sol->nash_payoff_A, sol->nash_payoff_B,
+                                sol->so_welfare, sol->so_payoff_A, sol->so_payoff_B, sol->so_accept_prob };
+    memcpy(c->ref, ref, sizeof ref);
+    return OW_OK;
+}
+
+/* blocks [first, first + count) into cs[0..count-1], in parallel */
+static ow_status run_blocks(const sim_ctx *cx, uint64_t rounds, uint64_t seed, uint64_t first,
+                            size_t count, stat *cs, ow_error *err)
+{
+    const ow_workspace *w = cx->w;
+    const ow_game *g = w->g;
+    const ow_solution *sol = cx->sol;
+    size_t m = g->m, T = g->T;
+    const double *wa = cx->wa, *nb = cx->nb, *ref = cx->ref;
+    const acc_map *am = cx->am;
+    gsl_ran_discrete_t *pickA = cx->pickA, *pickB = cx->pickB;
+    int fail = 0;
+    memset(cs, 0, count * sizeof *cs);
+    #pragma omp parallel
+    {
+        gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+        double *u = malloc(m * sizeof *u);
+        if (!r || !u) {
+            #pragma omp atomic write
+            fail = 1;
+        }
+        #pragma omp for schedule(static)
+        for (size_t c = 0; c < count; c++) {
+            if (!r || !u) continue;
+            uint64_t blk = first + c;
+            gsl_rng_set(r, (unsigned long)ow__mix64(seed ^ ow__mix64(blk)));
+            uint64_t lo = blk * OW_SIM_BLOCK, hi = lo + OW_SIM_BLOCK < rounds ? lo + OW_SIM_BLOCK : rounds;
+            double s1[NSTAT] = { 0 }, s2[NSTAT] = { 0 };
+            for (uint64_t t = lo; t < hi; t++) {
+                size_t j = T == 1 ? 0 : gsl_ran_discrete(r, pickB);
+                const ow_offer *o = &sol->offers[j];
+                double x[NSTAT], M, gain;
+                size_t sn;
+                int accept;
+                if (g->finite) {
+                    uint32_t i = pickA ? (uint32_t)gsl_ran_discrete(r, pickA) : draw_below(r, (uint32_t)g->n);
+                    M = w->M[i];
+                    sn = w->sN[i];
+                    const acc_map *A = &am[j];
+                    uint64_t word = A->bits[i >> 6];
+                    accept = (int)((word >> (i & 63)) & 1);
+                    gain = accept ? o->payment - A->delta[A->rank[i >> 6] +
+                                    (uint32_t)__builtin_popcountll(word & ((1ull << (i & 63)) - 1))] : 0;
+                } else {
+                    sn = 0;
+                    for (size_t a = 0; a < m; a++) {
+                        u[a] = ow__dist_sample(&g->dists[a], r);
+                        if (u[a] > u[sn]) sn = a;
+                    }
+                    M = u[sn];
+                    accept = M - u[o->action] <= o->payment;
+                    gain = u[o->action] + o->payment - M;
+                }
+                x[1] = M;
+                x[2] = nb[j * m + sn];
+                x[0] = x[1] + x[2];
+                if (accept) {
+                    x[4] = M + gain;
+                    x[5] = wa[j * m + o->action] - o->payment;
+                    x[6] = 1;
+                } else {
+                    x[4] = M;
+                    x[5] = ow__ub(g, j, sn)[o->outside];
+                    x[6] = 0;
+                }
+                x[3] = x[4] + x[5];
+                for (int q = 0; q < NSTAT; q++) { double d = x[q] - ref[q]; s1[q] += d; s2[q] += d * d; }
+            }
+            double nn = (double)(hi - lo);
+            cs[c].n = nn;
+            for (int q = 0; q < NSTAT; q++) {
+                cs[c].mean[q] = ref[q] + s1[q] / nn;
+                cs[c].m2[q] = fmax(s2[q] - s1[q] * s1[q] / nn, 0);
+            }
+        }
+        free(u);
+        gsl_rng_free(r);
+    }
+    if (fail) return ow__fail(err, OW_ENOMEM, "out of memory in the simulation");
+    return OW_OK;
+}
+
+uint64_t ow_sim_num_blocks(uint64_t rounds)
+{
+    return (rounds + OW_SIM_BLOCK - 1) / OW_SIM_BLOCK;
+}
+
+static void finish(const stat *total, uint64_t rounds, uint64_t seed, ow_sim_result *out)
+{
+    out->rounds = rounds;
+    out->seed = seed;
+    ow_estimate *e[NSTAT] = { &out->nash_welfare, &out->nash_payoff_A, &out->nash_payoff_B,
+                              &out->so_welfare, &out->so_payoff_A, &out->so_payoff_B, &out->so_accept };
+    for (int i = 0; i < NSTAT; i++) {
+        e[i]->mean = total->mean[i];
+        e[i]->se = sqrt(total->m2[i] / (total->n - 1) / total->n);
+    }
+}
+
+void ow_sim_combine(const ow_sim_block *blocks, uint64_t count, uint64_t rounds,
+                    uint64_t seed, ow_sim_result *out)
+{
+    stat total;
+    memset(&total, 0, sizeof total);
+    for (uint64_t b = 0; b < count; b++) merge(&total, &blocks[b]);
+    finish(&total, rounds, seed, out);
+}
+
+/* the chunked driver behind ow_simulate and ow_simulate_blocks: blocks
+ * [first, first+count), each chunk either merged into *total or copied out */
+static ow_status drive(const ow_workspace *w, const ow_solution *sol, uint64_t rounds, uint64_t seed,
+                       uint64_t first, uint64_t count, stat *total, ow_sim_block *out,
+                       ow_progress_fn progress, void *progress_arg, ow_error *err)
+{
+    if (rounds < 2) return ow__fail(err, OW_EINPUT, "need at least 2 rounds, found %llu", (unsigned long long)rounds);
+    if (first + count > ow_sim_num_blocks(rounds)) return ow__fail(err, OW_EINPUT, "blocks out of range");
+    sim_ctx cx;
+    ow_status st = ctx_init(&cx, w, sol, err);
+    if (st) return st;
     int nt = 1;
 #ifdef _OPENMP
     nt = omp_get_max_threads();
 #endif
     size_t chunk = (size_t)nt * 4;
     stat *cs = ow__malloc(chunk, sizeof *cs, err);
-    ow_status st = OW_OK;
-    if (!pickB || !wa || !nb || !cs || (g->finite && !am) || (g->finite && !g->equal_weights && !pickA)) {
-        st = err && err->status ? err->status : ow__fail(err, OW_ENOMEM, "out of memory");
-        goto out;
+    if (!cs) { ctx_free(&cx); return OW_ENOMEM; }
+    for (uint64_t b0 = 0; b0 < count; b0 += chunk) {
+        size_t nc = (size_t)(count - b0 < chunk ? count - b0 : chunk);
+        if ((st = run_blocks(&cx, rounds, seed, first + b0, nc, cs, err))) break;
+        if (total) for (size_t c = 0; c < nc; c++) merge(total, &cs[c]);
+        else memcpy(out + b0, cs, nc * sizeof *cs);
+        if (progress && progress(b0 + nc, count, progress_arg)) { st = ow__fail(err, OW_EINPUT, "stopped"); break; }
     }
-    for (size_t j = 0; j < T; j++)
-        for (size_t a = 0; a < m; a++) {
-            wa[j * m + a] = ow__best_B(g, j, a, NULL);
-            nb[j * m + a] = ow__ub(g, j, a)[sol->nash_B[j]];
-        }
-    /* each block accumulates deviations from the exact figures (shifted
-     * sums keep the variance accurate when it is small) */
-    const double ref[NSTAT] = { sol->nash_welfare, sol->nash_payoff_A, sol->nash_payoff_B,
-                                sol->so_welfare, sol->so_payoff_A, sol->so_payoff_B, sol->so_accept_prob };
+    free(cs);
+    ctx_free(&cx);
+    return st;
+}
+
+ow_status ow_simulate_blocks(const ow_workspace *w, const ow_solution *sol,
+                             uint64_t rounds, uint64_t seed, uint64_t first,
+                             uint64_t count, ow_sim_block *out,
+                             ow_progress_fn progress, void *progress_arg,
+                             ow_error *err)
+{
+    return drive(w, sol, rounds, seed, first, count, NULL, out, progress, progress_arg, err);
+}
+
+typedef struct prog { ow_progress_fn f; void *arg; uint64_t rounds; } prog;
+
+static int block_progress(uint64_t done, uint64_t total, void *arg)
+{
+    prog *p = arg;
+    (void)total;
+    uint64_t r = done * OW_SIM_BLOCK;
+    return p->f(r < p->rounds ? r : p->rounds, p->rounds, p->arg);
+}
+
+ow_status ow_simulate(const ow_workspace *w, const ow_solution *sol,
+                      uint64_t rounds, uint64_t seed, ow_progress_fn progress,
+                      void *progress_arg, ow_sim_result *out, ow_error *err)
+{
     stat total;
     memset(&total, 0, sizeof total);
-    int fail = 0;
-    for (uint64_t b0 = 0; b0 < nblocks; b0 += chunk) {
-        size_t nc = (size_t)(nblocks - b0 < chunk ? nblocks - b0 : chunk);
-        memset(cs, 0, nc * sizeof *cs);
-        #pragma omp parallel
-        {
-            gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
-            double *u = malloc(m * sizeof *u);
-            if (!r || !u) {
-                #pragma omp atomic write
-                fail = 1;
-            }
-            #pragma omp for schedule(static)
-            for (size_t c = 0; c < nc; c++) {
-                if (!r || !u) continue;
-                uint64_t blk = b0 + c;
-                gsl_rng_set(r, (unsigned long)ow__mix64(seed ^ ow__mix64(blk)));
-                uint64_t lo = blk * OW_SIM_BLOCK, hi = lo + OW_SIM_BLOCK < rounds ? lo + OW_SIM_BLOCK : rounds;
-                double s1[NSTAT] = { 0 }, s2[NSTAT] = { 0 };
-                for (uint64_t t = lo; t < hi; t++) {
-                    size_t j = T == 1 ? 0 : gsl_ran_discrete(r, pickB);
-                    const ow_offer *o = &sol->offers[j];
-                    double x[NSTAT], M, gain;
-                    size_t sn;
-                    int accept;
-                    if (g->finite) {
-                        uint32_t i = pickA ? (uint32_t)gsl_ran_discrete(r, pickA) : draw_below(r, (uint32_t)g->n);
-                        M = w->M[i];
-                        sn = w->sN[i];
-                        const acc_map *A = &am[j];
-                        uint64_t word = A->bits[i >> 6];
-                        accept = (int)((word >> (i & 63)) & 1);
-                        gain = accept ? o->payment - A->delta[A->rank[i >> 6] +
-                                        (uint32_t)__builtin_popcountll(word & ((1ull << (i & 63)) - 1))] : 0;
-                    } else {
-                        sn = 0;
-                        for (size_t a = 0; a < m; a++) {
-                            u[a] = ow__dist_sample(&g->dists[a], r);
-                            if (u[a] > u[sn]) sn = a;
-                        }
-                        M = u[sn];
-                        accept = M - u[o->action] <= o->payment;
-                        gain = u[o->action] + o->payment - M;
-                    }
-                    x[1] = M;
-                    x[2] = nb[j * m + sn];
-                    x[0] = x[1] + x[2];
-                    if (accept) {
-                        x[4] = M + gain;
-                        x[5] = wa[j * m + o->action] - o->payment;
-                        x[6] = 1;
-                    } else {
-                        x[4] = M;
-                        x[5] = ow__ub(g, j, sn)[o->outside];
-                        x[6] = 0;
-                    }
-                    x[3] = x[4] + x[5];
-                    for (int q = 0; q < NSTAT; q++) { double d = x[q] - ref[q]; s1[q] += d; s2[q] += d * d; }
-                }
-                double nn = (double)(hi - lo);
-                cs[c].n = nn;
-                for (int q = 0; q < NSTAT; q++) {
-                    cs[c].mean[q] = ref[q] + s1[q] / nn;
-                    cs[c].m2[q] = fmax(s2[q] - s1[q] * s1[q] / nn, 0);
-                }
-            }
-            free(u);
-            gsl_rng_free(r);
-        }
-        if (fail) { st = ow__fail(err, OW_ENOMEM, "out of memory in the simulation"); goto out; }
-        for (size_t c = 0; c < nc; c++) merge(&total, &cs[c]);
-        uint64_t done = (b0 + nc) * OW_SIM_BLOCK;
-        if (progress && progress(done < rounds ? done : rounds, rounds, progress_arg)) {
-            st = ow__fail(err, OW_EINPUT, "stopped");
-            goto out;
-        }
-    }
-    out->rounds = rounds;
-    out->seed = seed;
-    ow_estimate *e[NSTAT] = { &out->nash_welfare, &out->nash_payoff_A, &out->nash_payoff_B,
-                              &out->so_welfare, &out->so_payoff_A, &out->so_payoff_B, &out->so_accept };
-    for (int i = 0; i < NSTAT; i++) {
-        e[i]->mean = total.mean[i];
-        e[i]->se = sqrt(total.m2[i] / (total.n - 1) / total.n);
-    }
-out:
-    if (pickB) gsl_ran_discrete_free(pickB);
-    if (pickA) gsl_ran_discrete_free(pickA);
-    acc_free(am, T);
-    free(wa); free(nb); free(cs);
-    return st;
+    prog p = { progress, progress_arg, rounds };
+    ow_status st = drive(w, sol, rounds, seed, 0, rounds < 2 ? 0 : ow_sim_num_blocks(rounds), &total, NULL,
+                         progress ? block_progress : NULL, &p, err);
+    if (st) return st;
+    finish(&total, rounds, seed, out);
+    return OW_OK;
 }

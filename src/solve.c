@@ -49,9 +49,10 @@ static ow_status optimum_finite(const ow_workspace *w, const double *wj, const d
 {
     const ow_game *g = w->g;
     size_t n = g->n, m = g->m, T = g->T;
-    double o_sum = 0, r_sum = 0;
+    double *o_j = ow__malloc(T, sizeof *o_j, err), *r_j = ow__malloc(T, sizeof *r_j, err);
     int ok = 1, fail = 0;
-    #pragma omp parallel reduction(+:o_sum, r_sum) reduction(&&:ok)
+    if (!o_j || !r_j) { free(o_j); free(r_j); return OW_ENOMEM; }
+    #pragma omp parallel reduction(&&:ok)
     {
         double *best = malloc(n * sizeof *best);
         if (!best) {
@@ -82,11 +83,16 @@ static ow_status optimum_finite(const ow_workspace *w, const double *wj, const d
                 if (swn > 0) rs += g->wt[i] * best[i] / swn;
                 else if (g->wt[i] > 0 && g->pi[j] > 0) ok = 0;
             }
-            o_sum += g->pi[j] * os;
-            r_sum += g->pi[j] * rs;
+            o_j[j] = os;
+            r_j[j] = rs;
         }
         free(best);
     }
+    /* summed in type order, so the result does not depend on the threads */
+    double o_sum = 0, r_sum = 0;
+    for (size_t j = 0; j < T; j++) { o_sum += g->pi[j] * o_j[j]; r_sum += g->pi[j] * r_j[j]; }
+    free(o_j);
+    free(r_j);
     if (fail) return ow__fail(err, OW_ENOMEM, "out of memory computing the optimum");
     *opt = o_sum;
     *ratio = r_sum;

@@ -201,16 +201,59 @@ long ow_sweep_col(const ow_sweep *s, const char *name)
     return -1;
 }
 
+/* flatten doc into row p of the table (columns from point 0) */
+static ow_status fill_row(ow_sweep *s, size_t p, ow_error *err)
+{
+    flat f = { 0 };
+    char path[512] = "";
+    if (flatten(s->docs[p], path, sizeof path, 0, &f)) { flat_clear(&f); return ow__fail(err, OW_ENOMEM, "out of memory"); }
+    if (!s->cols) {
+        s->ncols = f.n;
+        s->cols = f.names;
+        f.names = NULL;
+        s->table = ow__malloc(s->npoints * s->ncols, sizeof *s->table, err);
+        if (!s->table) { flat_clear(&f); return OW_ENOMEM; }
+        for (size_t i = 0; i < s->npoints * s->ncols; i++) s->table[i] = NAN;
+        for (size_t c = 0; c < s->ncols; c++) s->table[p * s->ncols + c] = f.vals[c];
+        free(f.vals);
+        return OW_OK;
+    }
+    for (size_t c = 0; c < s->ncols; c++) {
+        double v = NAN;
+        if (c < f.n && !strcmp(f.names[c], s->cols[c])) v = f.vals[c];
+        else for (size_t k = 0; k < f.n; k++) if (!strcmp(f.names[k], s->cols[c])) { v = f.vals[k]; break; }
+        s->table[p * s->ncols + c] = v;
+    }
+    flat_clear(&f);
+    return OW_OK;
+}
+
+ow_status ow_sweep_set_point(ow_sweep *s, size_t p, json_t *doc, ow_error *err)
+{
+    if (p >= s->npoints || !doc) { json_decref(doc); return ow__fail(err, OW_EINPUT, "sweep point %zu out of range", p); }
+    if (!s->cols && p != 0) { json_decref(doc); return ow__fail(err, OW_EINPUT, "set point 0 first"); }
+    json_decref(s->docs[p]);
+    s->docs[p] = doc;
+    return fill_row(s, p, err);
+}
+
 ow_sweep *ow_sweep_run(const char *game_path, const ow_axis *axes, size_t naxes,
                        const ow_solve_options *opt, ow_progress_fn progress,
                        void *progress_arg, ow_error *err)
 {
+    return ow_sweep_run_part(game_path, axes, naxes, opt, 0, 1, progress, progress_arg, err);
+}
+
+ow_sweep *ow_sweep_run_part(const char *game_path, const ow_axis *axes, size_t naxes,
+                            const ow_solve_options *opt, size_t part, size_t nparts,
+                            ow_progress_fn progress, void *progress_arg, ow_error *err)
+{
+    if (nparts == 0 || part >= nparts) { ow__fail(err, OW_EINPUT, "part %zu of %zu", part, nparts); return NULL; }
     if (naxes < 1 || naxes > 2) { ow__fail(err, OW_EINPUT, "a sweep varies one or two values, found %zu", naxes); return NULL; }
     ow_sweep *s = ow__malloc(1, sizeof *s, err);
     json_t *doc = NULL;
     char *dir = NULL, *base = NULL;
     json_t *node[2] = { NULL, NULL };
-    flat f = { 0 };
     if (!s) return NULL;
     s->naxes = naxes;
     if (!(doc = ow__json_load_file(game_path, err))) goto err;
@@ -238,7 +281,9 @@ ow_sweep *ow_sweep_run(const char *game_path, const ow_axis *axes, size_t naxes,
     if (s->npoints > OW_SWEEP_MAX_POINTS) { ow__fail(err, OW_ETOOBIG, "the grid has %zu points, more than %d", s->npoints, OW_SWEEP_MAX_POINTS); goto err; }
     s->docs = ow__malloc(s->npoints, sizeof *s->docs, err);
     if (!s->docs) goto err;
-    for (size_t p = 0; p < s->npoints; p++) {
+    size_t mine = 0, done = 0;
+    for (size_t p = part; p < s->npoints; p += nparts) mine++;
+    for (size_t p = part; p < s->npoints; p += nparts) {
         size_t k0 = naxes == 2 ? p / axes[1].steps : p, k1 = naxes == 2 ? p % axes[1].steps : 0;
         double v0 = s->values[0][k0], v1 = naxes == 2 ? s->values[1][k1] : 0;
         json_real_set(node[0], v0);
@@ -259,31 +304,13 @@ ow_sweep *ow_sweep_run(const char *game_path, const ow_axis *axes, size_t naxes,
         ow_game_free(g);
         if (!sol) { ow__fail(err, e.status, "%s: %s", where, e.msg); goto err; }
         if (!s->docs[p]) { ow__fail(err, OW_ENOMEM, "out of memory"); goto err; }
-        char path[512] = "";
-        if (flatten(s->docs[p], path, sizeof path, 0, &f)) { ow__fail(err, OW_ENOMEM, "out of memory"); goto err; }
-        if (p == 0) {
-            s->ncols = f.n;
-            s->cols = f.names;
-            f.names = NULL;
-            s->table = ow__malloc(s->npoints * s->ncols, sizeof *s->table, err);
-            if (!s->table) goto err;
-        }
-        for (size_t c = 0; c < s->ncols; c++) {
-            double v = NAN;
-            if (p == 0) v = f.vals[c];
-            else if (c < f.n && !strcmp(f.names[c], s->cols[c])) v = f.vals[c];
-            else for (size_t k = 0; k < f.n; k++) if (!strcmp(f.names[k], s->cols[c])) { v = f.vals[k]; break; }
-            s->table[p * s->ncols + c] = v;
-        }
-        if (p == 0) { free(f.vals); memset(&f, 0, sizeof f); }
-        else flat_clear(&f);
-        if (progress && progress(p + 1, s->npoints, progress_arg)) { ow__fail(err, OW_EINPUT, "stopped"); goto err; }
+        if (fill_row(s, p, err)) goto err;
+        if (progress && progress(++done, mine, progress_arg)) { ow__fail(err, OW_EINPUT, "stopped"); goto err; }
     }
     json_decref(doc);
     free(dir); free(base);
     return s;
 err:
-    flat_clear(&f);
     json_decref(doc);
     free(dir); free(base);
     ow_sweep_free(s);

@@ -65,11 +65,36 @@ static void simulation_should_be_identical_for_any_thread_count(void **state)
     ow_game_free(g);
 }
 
+static void simulation_in_parts_should_equal_one_run(void **state)
+{
+    (void)state;
+    ow_error e = { OW_OK, "" };
+    ow_game *g = ow_game_load(OW_SOURCE_DIR "/tests/data/good-finite.json", &e);
+    ow_workspace *w = ws_ok(g);
+    ow_solution *s = solve_ok(w, OW_MODEL_BAYES);
+    uint64_t rounds = 1000003, nb = ow_sim_num_blocks(rounds);
+    ow_sim_block *b = calloc(nb, sizeof *b);
+    /* three uneven parts, computed out of order */
+    uint64_t cut1 = 3, cut2 = nb - 2;
+    assert_int_equal(ow_simulate_blocks(w, s, rounds, 5, cut2, nb - cut2, b + cut2, NULL, NULL, &e), OW_OK);
+    assert_int_equal(ow_simulate_blocks(w, s, rounds, 5, 0, cut1, b, NULL, NULL, &e), OW_OK);
+    assert_int_equal(ow_simulate_blocks(w, s, rounds, 5, cut1, cut2 - cut1, b + cut1, NULL, NULL, &e), OW_OK);
+    ow_sim_result r1, r2;
+    ow_sim_combine(b, nb, rounds, 5, &r1);
+    assert_int_equal(ow_simulate(w, s, rounds, 5, NULL, NULL, &r2, &e), OW_OK);
+    assert_memory_equal(&r1, &r2, sizeof r1);
+    free(b);
+    ow_solution_free(s);
+    ow_workspace_free(w);
+    ow_game_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(simulation_should_agree_with_exact_engine),
         cmocka_unit_test(simulation_should_be_identical_for_any_thread_count),
+        cmocka_unit_test(simulation_in_parts_should_equal_one_run),
     };
     return cmocka_run_group_tests_name("simulate", tests, NULL, NULL);
 }
