@@ -167,7 +167,16 @@ static int cmd_solve_or_simulate(const args *a, int simulate)
     o.seed = a->seed;
     o.mc_samples = a->mc_samples;
     if (o.mc_samples == 1) { ow_game_free(g); return usage_error("%s", "--mc-samples must be 0 (skip) or at least 2"); }
-    if (!(w = ow_workspace_alloc(g, &err)) || !(s = ow_solve(w, &o, &err))) { rc = fail(&err); goto out; }
+    if (!(w = ow_workspace_alloc(g, &err))) { rc = fail(&err); goto out; }
+#ifdef OW_HAVE_MPI
+    if (g_ranks > 1 && !simulate) {
+        int failed;
+        s = owmpi_solve(w, &o, &err, &failed);
+        if (failed) { rc = fail(&err); goto out; }
+        if (g_rank != 0) { rc = 0; goto out; }
+    } else
+#endif
+    if (!(s = ow_solve(w, &o, &err))) { rc = fail(&err); goto out; }
     if (simulate) {
         ow_sim_result r;
         int tty = isatty(STDERR_FILENO);
@@ -329,8 +338,8 @@ static int run(int argc, char **argv)
 #ifdef _OPENMP
     if (a.threads) omp_set_num_threads((int)a.threads);
 #endif
-    /* under MPI only simulate and sweep share work; other commands run on rank 0 */
-    if (g_rank != 0 && strcmp(a.cmd, "simulate") && strcmp(a.cmd, "sweep")) return 0;
+    /* under MPI simulate, sweep and solve share work; other commands run on rank 0 */
+    if (g_rank != 0 && strcmp(a.cmd, "simulate") && strcmp(a.cmd, "sweep") && strcmp(a.cmd, "solve")) return 0;
     if (!strcmp(a.cmd, "solve")) return cmd_solve_or_simulate(&a, 0);
     if (!strcmp(a.cmd, "simulate")) return cmd_solve_or_simulate(&a, 1);
     if (!strcmp(a.cmd, "paper")) return cmd_paper(&a);

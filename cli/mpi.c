@@ -101,3 +101,56 @@ ow_sweep *owmpi_sweep(const char *game, const ow_axis *axes, size_t naxes,
     if (bad) { ow_sweep_free(s); *failed = 1; return NULL; }
     return s;
 }
+
+/* one B type's share of a solution, as sent to rank 0 */
+typedef struct type_part {
+    ow_offer offer;
+    ow_limited limited;
+    double opt, ratio;
+    int ok;
+} type_part;
+
+ow_solution *owmpi_solve(const ow_workspace *w, const ow_solve_options *opt, ow_error *err, int *failed)
+{
+    ow_solve_options o = *opt;
+    o.part = (size_t)me;
+    o.nparts = (size_t)nranks;
+    ow_solution *s = ow_solve(w, &o, err);
+    *failed = owmpi_max(s == NULL);
+    if (*failed) { ow_solution_free(s); return NULL; }
+    size_t T = s->T;
+    if (me != 0) {
+        size_t n = 0;
+        for (size_t j = (size_t)me; j < T; j += (size_t)nranks) n++;
+        type_part *buf = calloc(n ? n : 1, sizeof *buf);
+        size_t k = 0;
+        for (size_t j = (size_t)me; j < T && buf; j += (size_t)nranks, k++) {
+            buf[k].offer = s->offers[j];
+            buf[k].limited = s->limited[j];
+            buf[k].opt = s->opt_type[j];
+            buf[k].ratio = s->ratio_type[j];
+            buf[k].ok = s->ratio_type_ok[j];
+        }
+        MPI_Send(buf, buf ? (int)(n * sizeof *buf) : 0, MPI_BYTE, 0, 7, MPI_COMM_WORLD);
+        free(buf);
+        ow_solution_free(s);
+        return NULL;
+    }
+    for (int r = 1; r < nranks; r++) {
+        size_t n = 0;
+        for (size_t j = (size_t)r; j < T; j += (size_t)nranks) n++;
+        type_part *buf = calloc(n ? n : 1, sizeof *buf);
+        MPI_Recv(buf, (int)(n * sizeof *buf), MPI_BYTE, r, 7, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        size_t k = 0;
+        for (size_t j = (size_t)r; j < T; j += (size_t)nranks, k++) {
+            s->offers[j] = buf[k].offer;
+            s->limited[j] = buf[k].limited;
+            s->opt_type[j] = buf[k].opt;
+            s->ratio_type[j] = buf[k].ratio;
+            s->ratio_type_ok[j] = buf[k].ok;
+        }
+        free(buf);
+    }
+    ow_solution_finish(s, w);
+    return s;
+}

@@ -1,5 +1,5 @@
 /*
- * mpi.h -- running `oneway simulate` and `oneway sweep` across MPI ranks.
+ * mpi.h -- running `oneway simulate`, `sweep` and `solve` across MPI ranks.
  *
  * Built only when CMake finds MPI (OW_HAVE_MPI).  MPI is started only when
  * the process was launched by mpirun/mpiexec (their environment is
@@ -31,5 +31,10 @@ int owmpi_simulate(const ow_workspace *w, const ow_solution *s, uint64_t rounds,
 ow_sweep *owmpi_sweep(const char *game, const ow_axis *axes, size_t naxes,
                       const ow_solve_options *opt, ow_progress_fn progress,
                       ow_error *err, int *failed);
+
+/* Each rank solves its share of B's types; rank 0 gets the whole
+ * solution (NULL elsewhere). */
+ow_solution *owmpi_solve(const ow_workspace *w, const ow_solve_options *opt,
+                         ow_error *err, int *failed);
 
 #endif

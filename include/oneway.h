@@ -176,6 +176,8 @@ typedef struct ow_solve_options {
     uint64_t seed;            /* Monte Carlo seed (continuous models only) */
     size_t mc_samples;        /* Monte Carlo samples for E[OPT/SW_N] of a
                                  continuous model; 0: not estimated (NaN) */
+    size_t part, nparts;      /* solve only B types j with j % nparts == part
+                                 (default 0 of 1: all); see ow_solution_finish */
 } ow_solve_options;
 
 void ow_solve_options_default(ow_solve_options *o);
@@ -206,6 +208,10 @@ typedef struct ow_solution {
     double so_payment;        /* sum_j pi_j c_j */
     double so_transfer;       /* sum_j pi_j P_j c_j */
     double so_accept_prob;    /* sum_j pi_j P_j */
+    /* per B type, behind the sums above */
+    double *opt_type;         /* T: E[max_a (u_A + w_j)] */
+    double *ratio_type;       /* T: E[OPT / SW_N | theta_j] (finite models) */
+    int *ratio_type_ok;       /* T: every SW_N of type j is positive */
 } ow_solution;
 
 /* Solve everything of spec sections 3-4 except multi-offer and second best.
@@ -213,6 +219,12 @@ typedef struct ow_solution {
 ow_solution *ow_solve(const ow_workspace *w, const ow_solve_options *opt,
                       ow_error *err);
 void ow_solution_free(ow_solution *s);
+
+/* A solution computed in parts (options part/nparts, e.g. one per MPI rank)
+ * has offers, limited and the per-type arrays only for its own types.  Once
+ * the other types' entries are copied in, this computes every sum and
+ * ratio from them, exactly as a single ow_solve would. */
+void ow_solution_finish(ow_solution *s, const ow_workspace *w);
 
 /* -------------------------------------------------------------- simulate */
 

@@ -22,12 +22,15 @@ void ow_solve_options_default(ow_solve_options *o)
     o->model = OW_MODEL_PAPER;
     o->seed = 1;
     o->mc_samples = 1000000;
+    o->part = 0;
+    o->nparts = 1;
 }
 
 void ow_solution_free(ow_solution *s)
 {
     if (!s) return;
     free(s->q); free(s->nash_B); free(s->offers); free(s->limited);
+    free(s->opt_type); free(s->ratio_type); free(s->ratio_type_ok);
     free(s);
 }
 
@@ -45,14 +48,13 @@ static size_t argmax_tol(const double *v, size_t n)
  * w(a) - min_a' w(a') (a prefix of a's sorted entries), so only those
  * entries are visited. */
 static ow_status optimum_finite(const ow_workspace *w, const double *wj, const double *uBN,
-                                double *opt, double *ratio, int *ratio_ok, ow_error *err)
+                                const ow_solve_options *opt, ow_solution *s, ow_error *err)
 {
     const ow_game *g = w->g;
     size_t n = g->n, m = g->m, T = g->T;
-    double *o_j = ow__malloc(T, sizeof *o_j, err), *r_j = ow__malloc(T, sizeof *r_j, err);
-    int ok = 1, fail = 0;
-    if (!o_j || !r_j) { free(o_j); free(r_j); return OW_ENOMEM; }
-    #pragma omp parallel reduction(&&:ok)
+    double *o_j = s->opt_type, *r_j = s->ratio_type;
+    int fail = 0;
+    #pragma omp parallel
     {
         double *best = malloc(n * sizeof *best);
         if (!best) {
@@ -61,7 +63,7 @@ static ow_status optimum_finite(const ow_workspace *w, const double *wj, const d
         }
         #pragma omp for schedule(dynamic, 1)
         for (size_t j = 0; j < T; j++) {
-            if (!best) continue;
+            if (!best || j % opt->nparts != opt->part) continue;
             const double *wr = wj + j * m;
             double minw = wr[0];
             for (size_t a = 1; a < m; a++) minw = fmin(minw, wr[a]);
@@ -77,6 +79,7 @@ static ow_status optimum_finite(const ow_workspace *w, const double *wj, const d
                 }
             }
             double os = 0, rs = 0;
+            int ok = 1;
             for (size_t i = 0; i < n; i++) {
                 double swn = w->M[i] + uBN[j * m + w->sN[i]];
                 os += g->wt[i] * best[i];
@@ -85,18 +88,11 @@ static ow_status optimum_finite(const ow_workspace *w, const double *wj, const d
             }
             o_j[j] = os;
             r_j[j] = rs;
+            s->ratio_type_ok[j] = ok;
         }
         free(best);
     }
-    /* summed in type order, so the result does not depend on the threads */
-    double o_sum = 0, r_sum = 0;
-    for (size_t j = 0; j < T; j++) { o_sum += g->pi[j] * o_j[j]; r_sum += g->pi[j] * r_j[j]; }
-    free(o_j);
-    free(r_j);
     if (fail) return ow__fail(err, OW_ENOMEM, "out of memory computing the optimum");
-    *opt = o_sum;
-    *ratio = r_sum;
-    *ratio_ok = ok;
     return OW_OK;
 }
 
@@ -156,6 +152,43 @@ static void ratio_mc(const ow_workspace *w, const double *wj, const double *uBN,
     free(bs); free(bq); free(cum);
 }
 
+void ow_solution_finish(ow_solution *s, const ow_workspace *w)
+{
+    const ow_game *g = w->g;
+    size_t T = g->T;
+    int ok = 1;
+    /* every sum in type order, so the result does not depend on threads or ranks */
+    s->opt_welfare = 0;
+    double r = 0;
+    s->so_welfare = s->so_payoff_A = s->so_payoff_B = 0;
+    s->so_payment = s->so_transfer = s->so_accept_prob = 0;
+    for (size_t j = 0; j < T; j++) {
+        double p = g->pi[j];
+        const ow_offer *o = &s->offers[j];
+        s->opt_welfare += p * s->opt_type[j];
+        r += p * s->ratio_type[j];
+        ok = ok && s->ratio_type_ok[j];
+        s->so_welfare += p * o->welfare;
+        s->so_payoff_A += p * o->payoff_A;
+        s->so_payoff_B += p * o->payoff_B;
+        s->so_payment += p * o->payment;
+        s->so_transfer += p * o->payment * o->accept_prob;
+        s->so_accept_prob += p * o->accept_prob;
+    }
+    s->poa_null_reason = NULL;
+    if (g->finite) s->poa_nash_expected = r;
+    else if (!s->poa_nash_expected_samples)
+        s->poa_null_reason = "E[OPT/SW_N] not estimated (no Monte Carlo samples asked for)";
+    if (!ok) {
+        s->poa_nash_expected = NAN;
+        s->poa_null_reason = "some type pair has a Nash welfare that is not positive";
+    }
+    s->poa_nash = s->nash_welfare > 0 ? s->opt_welfare / s->nash_welfare : NAN;
+    s->poa_single = s->so_welfare > 0 ? s->opt_welfare / s->so_welfare : NAN;
+    if (!(s->nash_welfare > 0) || !(s->so_welfare > 0))
+        s->poa_null_reason = "a welfare in the denominator is not positive";
+}
+
 ow_solution *ow_solve(const ow_workspace *w, const ow_solve_options *opt,
                       ow_error *err)
 {
@@ -173,9 +206,15 @@ ow_solution *ow_solve(const ow_workspace *w, const ow_solve_options *opt,
     s->nash_B = ow__malloc(T, sizeof *s->nash_B, err);
     s->offers = ow__malloc(T, sizeof *s->offers, err);
     s->limited = ow__malloc(T, sizeof *s->limited, err);
+    s->opt_type = ow__malloc(T, sizeof *s->opt_type, err);
+    s->ratio_type = ow__malloc(T, sizeof *s->ratio_type, err);
+    s->ratio_type_ok = ow__malloc(T, sizeof *s->ratio_type_ok, err);
     wj = ow__malloc(T * m, sizeof *wj, err);
     uBN = ow__malloc(T * m, sizeof *uBN, err);
-    if (!s->q || !s->nash_B || !s->offers || !s->limited || !wj || !uBN) goto err;
+    if (!s->q || !s->nash_B || !s->offers || !s->limited || !wj || !uBN ||
+        !s->opt_type || !s->ratio_type || !s->ratio_type_ok) goto err;
+    if (opt->nparts == 0 || opt->part >= opt->nparts) { ow__fail(err, OW_EINPUT, "part %zu of %zu", opt->part, opt->nparts); goto err; }
+    for (size_t j = 0; j < T; j++) s->ratio_type_ok[j] = 1;
     memcpy(s->q, w->q, m * sizeof *s->q);
 
     /* Nash */
@@ -204,28 +243,23 @@ ow_solution *ow_solve(const ow_workspace *w, const ow_solve_options *opt,
     }
     int ratio_ok = 1;
     if (g->finite) {
-        if (optimum_finite(w, wj, uBN, &s->opt_welfare, &s->poa_nash_expected, &ratio_ok, err)) goto err;
+        if (optimum_finite(w, wj, uBN, opt, s, err)) goto err;
     } else {
-        s->opt_welfare = 0;
         for (size_t j = 0; j < T; j++) {
-            double e;
-            if (ow__expected_max_cont(w, wj + j * m, &e, err)) goto err;
-            s->opt_welfare += g->pi[j] * e;
+            if (j % opt->nparts != opt->part) continue;
+            if (ow__expected_max_cont(w, wj + j * m, &s->opt_type[j], err)) goto err;
         }
         if (opt->mc_samples >= 2) {
             s->exact = 0;
             s->poa_nash_expected_samples = opt->mc_samples;
             s->poa_nash_expected_seed = opt->seed;
-            ratio_mc(w, wj, uBN, NULL, opt->seed, opt->mc_samples,
-                     &s->poa_nash_expected, &s->poa_nash_expected_se, &ratio_ok);
+            if (opt->part == 0)
+                ratio_mc(w, wj, uBN, NULL, opt->seed, opt->mc_samples,
+                         &s->poa_nash_expected, &s->poa_nash_expected_se, &ratio_ok);
+            if (!ratio_ok) s->ratio_type_ok[0] = 0;
         } else {
             s->poa_nash_expected = NAN;
-            s->poa_null_reason = "E[OPT/SW_N] not estimated (no Monte Carlo samples asked for)";
         }
-    }
-    if (!ratio_ok) {
-        s->poa_nash_expected = NAN;
-        s->poa_null_reason = "some type pair has a Nash welfare that is not positive";
     }
 
     /* single offer, per B type */
@@ -233,6 +267,7 @@ ow_solution *ow_solve(const ow_workspace *w, const ow_solve_options *opt,
     ow_error terr = { OW_OK, "" };
     #pragma omp parallel for schedule(dynamic, 1)
     for (size_t j = 0; j < T; j++) {
+        if (j % opt->nparts != opt->part) continue;
         ow_error e = { OW_OK, "" };
         ow_status r = ow_offer_solve(w, j, opt->model, &s->offers[j], &e);
         if (!r) r = ow_limited_solve(w, j, &s->limited[j], &e);
@@ -242,21 +277,7 @@ ow_solution *ow_solve(const ow_workspace *w, const ow_solve_options *opt,
         }
     }
     if (st) { if (err) *err = terr; goto err; }
-    for (size_t j = 0; j < T; j++) {
-        const ow_offer *o = &s->offers[j];
-        double p = g->pi[j];
-        s->so_welfare += p * o->welfare;
-        s->so_payoff_A += p * o->payoff_A;
-        s->so_payoff_B += p * o->payoff_B;
-        s->so_payment += p * o->payment;
-        s->so_transfer += p * o->payment * o->accept_prob;
-        s->so_accept_prob += p * o->accept_prob;
-    }
-
-    s->poa_nash = s->nash_welfare > 0 ? s->opt_welfare / s->nash_welfare : NAN;
-    s->poa_single = s->so_welfare > 0 ? s->opt_welfare / s->so_welfare : NAN;
-    if (!(s->nash_welfare > 0) || !(s->so_welfare > 0))
-        s->poa_null_reason = "a welfare in the denominator is not positive";
+    if (opt->nparts == 1) ow_solution_finish(s, w);
     free(wj); free(uBN);
     return s;
 err:

@@ -27,5 +27,13 @@ check "sweep CSV with 2 ranks is identical" "[ -s '$tmp/w2.csv' ] && cmp -s '$tm
 check "sweep JSON with 3 ranks is identical" "[ -s '$tmp/w3.json' ] && cmp -s '$tmp/w1.json' '$tmp/w3.json'"
 mpirun -n 2 "$ow" sweep "$src/examples/example-1.json" --vary 'A.types.independent[0].low=0:200:4' >"$tmp/o" 2>"$tmp/e"; rc=$?
 check "a bad grid point under MPI is exit 2 with nothing on stdout" "[ $rc -eq 2 ] && [ ! -s '$tmp/o' ] && grep -q 'at grid point' '$tmp/e'"
+"$ow" solve "$src/examples/restoration.json" --mc-samples 5000 --json >"$tmp/v1" 2>/dev/null
+"$ow" solve "$src/tests/data/good-finite.json" --model bayes --json >"$tmp/x1" 2>/dev/null
+for n in 2 3; do
+  mpirun -n $n "$ow" solve "$src/examples/restoration.json" --mc-samples 5000 --json >"$tmp/v$n" 2>/dev/null
+  check "solve (continuous) with B types split over $n ranks is identical" "[ -s '$tmp/v$n' ] && cmp -s '$tmp/v1' '$tmp/v$n'"
+  mpirun -n $n "$ow" solve "$src/tests/data/good-finite.json" --model bayes --json >"$tmp/x$n" 2>/dev/null
+  check "solve (finite, bayes) with B types split over $n ranks is identical" "[ -s '$tmp/x$n' ] && cmp -s '$tmp/x1' '$tmp/x$n'"
+done
 echo "mpi: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
