@@ -46,8 +46,7 @@ static const double p10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 
                               1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
 
 /* parse one number in [p, end); returns the end of the token or NULL */
-const char *ow__parse_number(const char *p, const char *end, double *out);
-const char *ow__parse_number(const char *p, const char *end, double *out)
+static inline __attribute__((always_inline)) const char *parse_num(const char *p, const char *end, double *out)
 {
     const char *s = p;
     int neg = 0;
@@ -95,6 +94,11 @@ const char *ow__parse_number(const char *p, const char *end, double *out)
     return p;
 }
 
+const char *ow__parse_number(const char *p, const char *end, double *out)
+{
+    return parse_num(p, end, out);
+}
+
 static int push(part *pt, size_t a, double d, uint32_t r)
 {
     blk *b = pt->tail[a];
@@ -131,7 +135,7 @@ static int row(const ow_game *g, const double *tau, part *pt, const char *p, con
     size_t m = g->m;
     const char *q = p;
     for (size_t a = 0; a < m; a++) {
-        const char *e = ow__parse_number(q, le, &u[a]);
+        const char *e = parse_num(q, le, &u[a]);
         if (!e || (e < le && *e != ',')) {
             const char *fe = q;
             while (fe < le && *fe != ',') fe++;

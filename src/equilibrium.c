@@ -85,12 +85,31 @@ static ow_status finite_init(ow_workspace *w, ow_error *err)
             for (size_t i = 0; i < w->K[a]; i++) { c += g->wt[w->P[a][i]]; w->cumw[a][i] = c; }
         }
     }
+    w->S = ow__malloc(m, sizeof *w->S, err);
+    if (!w->S) return OW_ENOMEM;
+    int fail2 = 0;
+    #pragma omp parallel for schedule(dynamic, 1)
+    for (size_t a = 0; a < m; a++) {
+        w->S[a] = malloc((w->K[a] ? w->K[a] : 1) * sizeof **w->S);
+        if (!w->S[a]) { 
+            #pragma omp atomic write
+            fail2 = 1;
+            continue; }
+        for (size_t i = 0; i < w->K[a]; i++) w->S[a][i] = w->sN[w->P[a][i]];
+    }
+    if (fail2) return ow__fail(err, OW_ENOMEM, "out of memory");
+    int fail3 = 0;
+    #pragma omp parallel for schedule(dynamic, 1)
     for (size_t a = 0; a < m; a++) {
         size_t nz = 0;
         while (nz < w->K[a] && w->D[a][nz] <= 0) nz++;
         w->nzero[a] = nz;
-        if (ow__hull_build(w, a)) return ow__fail(err, OW_ENOMEM, "out of memory");
+        if (ow__hull_build(w, a)) {
+            #pragma omp atomic write
+            fail3 = 1;
+        }
     }
+    if (fail3) return ow__fail(err, OW_ENOMEM, "out of memory");
     return OW_OK;
 }
 
@@ -193,6 +212,8 @@ void ow_workspace_free(ow_workspace *w)
         for (size_t a = 0; a < w->m; a++) { free(w->D[a]); free(w->P[a]); }
     if (w->cumw) for (size_t a = 0; a < w->m; a++) free(w->cumw[a]);
     if (w->hull) for (size_t a = 0; a < w->m; a++) free(w->hull[a]);
+    if (w->S) for (size_t a = 0; a < w->m; a++) free(w->S[a]);
+    free(w->S);
     free(w->cumw); free(w->hull); free(w->nhull); free(w->tau); free(w->K);
     free(w->M_own); free(w->sN_own); free(w->colmean_own);
     free(w->q); free(w->tot); free(w->D); free(w->P);

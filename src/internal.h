@@ -145,6 +145,7 @@ struct ow_workspace {
     const double *colmean;/* m: E[u_A(a)] */
     double **D;           /* m: Delta_A(a, .) ascending, K[a] entries */
     uint32_t **P;         /* m: the row of each entry */
+    uint32_t **S;         /* m: the Nash action of that row (sequential access) */
     size_t *K;            /* m */
     double *tau;          /* m: every Delta_A <= tau[a] is kept (INFINITY: all) */
     double **cumw;        /* m: cumulative weights (unequal weights only) */

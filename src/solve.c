@@ -43,10 +43,11 @@ static size_t argmax_tol(const double *v, size_t n)
     return i;
 }
 
-/* Finite: W_OPT and E[OPT/SW_N].  Per B type, OPT_i starts at row i's own
- * choice M_i + w(s^N_i); action a can beat it only if Delta_A(a, i) <
- * w(a) - min_a' w(a') (a prefix of a's sorted entries), so only those
- * entries are visited. */
+/* Finite: W_OPT and E[OPT/SW_N].  Per B type, OPT_i is row i's own choice
+ * M_i + w(s^N_i) plus the largest gain w(a) - Delta_A(a, i) - w(s^N_i) > 0;
+ * action a can gain only if Delta_A(a, i) < w(a) - min_a' w(a') (a prefix
+ * of a's sorted entries), and the gain is checked from the entry's stored
+ * Nash action before the row's slot is touched. */
 static ow_status optimum_finite(const ow_workspace *w, const double *wj, const double *uBN,
                                 const ow_solve_options *opt, ow_solution *s, ow_error *err)
 {
@@ -67,17 +68,18 @@ static ow_status optimum_finite(const ow_workspace *w, const double *wj, const d
             const double *wr = wj + j * m;
             double minw = wr[0];
             for (size_t a = 1; a < m; a++) minw = fmin(minw, wr[a]);
-            for (size_t i = 0; i < n; i++) best[i] = w->M[i] + wr[w->sN[i]];
+            /* best[i]: how much more than its own choice row i can give */
+            memset(best, 0, n * sizeof *best);
             for (size_t a = 0; a < m; a++) {
                 double thr = wr[a] - minw;
                 const double *D = w->D[a];
-                const uint32_t *P = w->P[a];
+                const uint32_t *P = w->P[a], *S = w->S[a];
                 for (size_t t = 0; t < w->K[a] && D[t] < thr; t++) {
-                    uint32_t i = P[t];
-                    double v = w->M[i] - D[t] + wr[a];
-                    if (v > best[i]) best[i] = v;
+                    double v = wr[a] - D[t] - wr[S[t]];
+                    if (v > 0 && v > best[P[t]]) best[P[t]] = v;
                 }
             }
+            for (size_t i = 0; i < n; i++) best[i] += w->M[i] + wr[w->sN[i]];
             double os = 0, rs = 0;
             int ok = 1;
             for (size_t i = 0; i < n; i++) {
