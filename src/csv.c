@@ -51,36 +51,38 @@ static inline __attribute__((always_inline)) const char *parse_num(const char *p
     const char *s = p;
     int neg = 0;
     if (p < end && (*p == '-' || *p == '+')) { neg = *p == '-'; p++; }
+    const char *d0 = p;
     uint64_t mant = 0;
-    int sig = 0, nd = 0, exp10 = 0;
-    while (p < end && *p >= '0' && *p <= '9') {
-        if (mant || *p != '0') { if (sig < 19) { mant = mant * 10 + (uint64_t)(*p - '0'); sig++; } else exp10++; }
-        p++; nd++;
-    }
+    while (p < end && (unsigned)(*p - '0') < 10u) { mant = mant * 10 + (uint64_t)(*p - '0'); p++; }
+    long nd = p - d0, nfrac = 0;
     if (p < end && *p == '.') {
-        p++;
-        while (p < end && *p >= '0' && *p <= '9') {
-            if (mant || *p != '0') { if (sig < 19) { mant = mant * 10 + (uint64_t)(*p - '0'); sig++; exp10--; } }
-            else exp10--;
-            p++; nd++;
-        }
+        const char *f0 = ++p;
+        while (p < end && (unsigned)(*p - '0') < 10u) { mant = mant * 10 + (uint64_t)(*p - '0'); p++; }
+        nfrac = p - f0;
+        nd += nfrac;
     }
     if (nd == 0) return NULL;
+    long exp10 = -nfrac;
     if (p < end && (*p == 'e' || *p == 'E')) {
         const char *q = p + 1;
-        int eneg = 0, e = 0, ed = 0;
+        int eneg = 0;
+        long e = 0, ed = 0;
         if (q < end && (*q == '-' || *q == '+')) { eneg = *q == '-'; q++; }
-        while (q < end && *q >= '0' && *q <= '9') { if (e < 100000) e = e * 10 + (*q - '0'); q++; ed++; }
+        while (q < end && (unsigned)(*q - '0') < 10u) { if (e < 100000) e = e * 10 + (*q - '0'); q++; ed++; }
         if (!ed) return NULL;
         exp10 += eneg ? -e : e;
         p = q;
     }
-    if (mant == 0) { *out = neg ? -0.0 : 0.0; return p; }
-    if (sig <= 15 && exp10 >= -22 && exp10 <= 22) {
-        double v = (double)mant;
-        v = exp10 < 0 ? v / p10[-exp10] : v * p10[exp10];
-        *out = neg ? -v : v;
-        return p;
+    /* up to 19 digits cannot overflow; the fast path needs an exact double
+     * mantissa (<= 2^53) and an exact power of ten (<= 10^22) */
+    if (nd <= 19) {
+        if (mant == 0) { *out = neg ? -0.0 : 0.0; return p; }
+        if (mant <= (1ull << 53) && exp10 >= -22 && exp10 <= 22) {
+            double v = (double)mant;
+            v = exp10 < 0 ? v / p10[-exp10] : v * p10[exp10];
+            *out = neg ? -v : v;
+            return p;
+        }
     }
     char buf[128];
     size_t len = (size_t)(p - s);
@@ -99,7 +101,7 @@ const char *ow__parse_number(const char *p, const char *end, double *out)
     return parse_num(p, end, out);
 }
 
-static int push(part *pt, size_t a, double d, uint32_t r)
+static inline int push(part *pt, size_t a, double d, uint32_t r)
 {
     blk *b = pt->tail[a];
     if (!b || b->n == BLK) {
