@@ -9,6 +9,7 @@
 #include "oneway.h"
 #include "oneway_report.h"
 #include "oneway_plot.h"
+#include "oneway_broker.h"
 #ifdef OW_HAVE_MPI
 #include "mpi.h"
 #endif
@@ -40,6 +41,10 @@ static const char *usage_text =
 "      solve the game at every grid point of one or two of its values (a path\n"
 "      into the game file, e.g. B.types[0].payoff[0][0]); CSV on stdout, one row\n"
 "      per point, one column per figure named by its JSON path in solve --json.\n"
+"  broker add-party NAME --db LEDGER\n"
+"      register a party in the broker's ledger; prints its API key once (last word).\n"
+"  broker verify --db LEDGER\n"
+"      check the ledger: its hash chain and that every negotiation followed the protocol.\n"
 "  paper [--json] [--plots DIR]\n"
 "      every checkable claim of the paper: its value, its formula recomputed,\n"
 "      the true value, and whether the claim holds; --plots draws its figures.\n"
@@ -80,7 +85,7 @@ static int parse_u64(const char *s, uint64_t *out)
 }
 
 typedef struct args {
-    const char *cmd, *game, *report, *plot, *plots, *metrics;
+    const char *cmd, *game, *report, *plot, *plots, *metrics, *db, *sub;
     const char *vary[2];
     int nvary;
     int json, model;
@@ -98,6 +103,11 @@ static int parse(int argc, char **argv, args *a)
         const char *s = argv[i];
         const char *val = (i + 1 < argc) ? argv[i + 1] : NULL;
         if (!strcmp(s, "--json")) a->json = 1;
+        else if (!strcmp(s, "--db")) {
+            if (!val) return usage_error("%s needs a value", s);
+            a->db = val;
+            i++;
+        }
         else if (!strcmp(s, "--report") || !strcmp(s, "--plot") || !strcmp(s, "--plots") ||
                  !strcmp(s, "--metrics") || !strcmp(s, "--vary")) {
             if (!val) return usage_error("%s needs a value", s);
@@ -128,6 +138,7 @@ static int parse(int argc, char **argv, args *a)
             else a->threads = v;
             i++;
         } else if (s[0] == '-' && s[1]) return usage_error("unknown option '%s'", s);
+        else if (!strcmp(a->cmd, "broker") && !a->sub) a->sub = s;
         else if (!a->game) a->game = s;
         else return usage_error("unexpected argument '%s'", s);
     }
@@ -287,6 +298,34 @@ done:
     return rc;
 }
 
+static int cmd_broker(const args *a)
+{
+    ow_error err = { OW_OK, "" };
+    if (!a->sub) return usage_error("%s", "broker needs a command: add-party NAME --db LEDGER, or verify --db LEDGER");
+    if (!a->db) return usage_error("broker %s needs --db LEDGER", a->sub);
+    if (!strcmp(a->sub, "add-party")) {
+        if (!a->game) return usage_error("%s", "broker add-party needs a NAME");
+        ow_ledger *l = ow_ledger_open(a->db, &err);
+        if (!l) return fail(&err);
+        char key[OW_KEY_MAX];
+        int64_t id;
+        ow_status s = ow_ledger_add_party(l, a->game, key, &id, &err);
+        ow_ledger_close(l);
+        if (s) return fail(&err);
+        printf("party \"%s\" (id %lld) registered; its API key, shown only now: %s\n", a->game, (long long)id, key);
+        return 0;
+    }
+    if (!strcmp(a->sub, "verify")) {
+        if (a->game) return usage_error("broker verify takes no argument, found '%s'", a->game);
+        char *report = NULL;
+        if (ow_ledger_verify(a->db, &report, &err)) return err.status == OW_ECORRUPT ? (fprintf(stderr, "oneway: %s\n", err.msg), 1) : fail(&err);
+        fputs(report, stdout);
+        free(report);
+        return 0;
+    }
+    return usage_error("unknown broker command '%s'", a->sub);
+}
+
 static int cmd_paper(const args *a)
 {
     ow_error err = { OW_OK, "" };
@@ -344,5 +383,6 @@ static int run(int argc, char **argv)
     if (!strcmp(a.cmd, "simulate")) return cmd_solve_or_simulate(&a, 1);
     if (!strcmp(a.cmd, "paper")) return cmd_paper(&a);
     if (!strcmp(a.cmd, "sweep")) return cmd_sweep(&a);
+    if (!strcmp(a.cmd, "broker")) return cmd_broker(&a);
     return usage_error("unknown command '%s'", a.cmd);
 }

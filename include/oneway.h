@@ -40,7 +40,12 @@ typedef enum ow_status {
     OW_EIO,         /* a file could not be opened or read */
     OW_ENOMEM,      /* an allocation failed */
     OW_ENUMERIC,    /* a numerical method did not reach its tolerance */
-    OW_EINTERNAL    /* a bug: an invariant of the library does not hold */
+    OW_EINTERNAL,   /* a bug: an invariant of the library does not hold */
+    OW_EAUTH,       /* broker: no key, or a key of no party */
+    OW_EFORBIDDEN,  /* broker: the party may not see or do this */
+    OW_ENOTFOUND,   /* broker: no such negotiation or party */
+    OW_ESTATE,      /* broker: the step is out of order (answered, closed) */
+    OW_ECORRUPT     /* broker: the ledger file is damaged or not a ledger */
 } ow_status;
 
 #ifndef OW_ERRMSG_MAX

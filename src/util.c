@@ -19,6 +19,11 @@ const char *ow_status_str(ow_status s)
     case OW_ENOMEM: return "out of memory";
     case OW_ENUMERIC: return "numerical failure";
     case OW_EINTERNAL: return "internal error";
+    case OW_EAUTH: return "unauthorized";
+    case OW_EFORBIDDEN: return "forbidden";
+    case OW_ENOTFOUND: return "not found";
+    case OW_ESTATE: return "out of order";
+    case OW_ECORRUPT: return "corrupt ledger";
     }
     return "unknown status";
 }

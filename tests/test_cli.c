@@ -136,6 +136,46 @@ static void cli_help_should_list_commands(void **state)
     run_free(&r);
 }
 
+static void cli_broker_should_register_parties_and_verify(void **state)
+{
+    (void)state;
+    char db[] = "/tmp/ow-cli-ledger-XXXXXX";
+    int fd = mkstemp(db);
+    close(fd);
+    unlink(db);
+    char *args = fmt("broker add-party utility --db %s", db);
+    run r = sh(args);
+    assert_int_equal(r.status, 0);
+    const char *last = strrchr(r.out, ' ');
+    assert_non_null(last);
+    assert_true(strlen(last + 1) > 66 && strchr(last + 1, '.'));   /* "<id>.<64 hex>" and a newline */
+    run_free(&r);
+    free(args);
+    args = fmt("broker add-party utility --db %s", db);
+    expect_usage_error(args, "exists already");
+    free(args);
+    args = fmt("broker verify --db %s", db);
+    r = sh(args);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "unbroken chain"));
+    run_free(&r);
+    free(args);
+    FILE *f = fopen(db, "w");
+    fputs("not a ledger", f);
+    fclose(f);
+    args = fmt("broker verify --db %s", db);
+    r = sh(args);
+    assert_int_equal(r.status, 1);
+    assert_string_equal(r.out, "");
+    run_free(&r);
+    free(args);
+    expect_usage_error("broker verify", "--db");
+    unlink(db);
+    char p[300];
+    snprintf(p, sizeof p, "%s-wal", db); unlink(p);
+    snprintf(p, sizeof p, "%s-shm", db); unlink(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -144,6 +184,7 @@ int main(void)
         cmocka_unit_test(cli_simulate_json_should_have_means_and_errors),
         cmocka_unit_test(cli_null_gamma_when_delta_B_not_positive),
         cmocka_unit_test(cli_help_should_list_commands),
+        cmocka_unit_test(cli_broker_should_register_parties_and_verify),
     };
     return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 }
