@@ -20,6 +20,8 @@ static int g_rank = 0, g_ranks = 1;   /* MPI rank and size (1 when alone) */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <signal.h>
+#include <pthread.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -41,6 +43,8 @@ static const char *usage_text =
 "      solve the game at every grid point of one or two of its values (a path\n"
 "      into the game file, e.g. B.types[0].payoff[0][0]); CSV on stdout, one row\n"
 "      per point, one column per figure named by its JSON path in solve --json.\n"
+"  broker --db LEDGER --listen HOST:PORT\n"
+"      serve the broker's HTTP/JSON API (docs/broker-api.md) until SIGINT/SIGTERM.\n"
 "  broker add-party NAME --db LEDGER\n"
 "      register a party in the broker's ledger; prints its API key once (last word).\n"
 "  broker verify --db LEDGER\n"
@@ -85,7 +89,7 @@ static int parse_u64(const char *s, uint64_t *out)
 }
 
 typedef struct args {
-    const char *cmd, *game, *report, *plot, *plots, *metrics, *db, *sub;
+    const char *cmd, *game, *report, *plot, *plots, *metrics, *db, *sub, *listen;
     const char *vary[2];
     int nvary;
     int json, model;
@@ -103,9 +107,9 @@ static int parse(int argc, char **argv, args *a)
         const char *s = argv[i];
         const char *val = (i + 1 < argc) ? argv[i + 1] : NULL;
         if (!strcmp(s, "--json")) a->json = 1;
-        else if (!strcmp(s, "--db")) {
+        else if (!strcmp(s, "--db") || !strcmp(s, "--listen")) {
             if (!val) return usage_error("%s needs a value", s);
-            a->db = val;
+            if (!strcmp(s, "--db")) a->db = val; else a->listen = val;
             i++;
         }
         else if (!strcmp(s, "--report") || !strcmp(s, "--plot") || !strcmp(s, "--plots") ||
@@ -298,10 +302,41 @@ done:
     return rc;
 }
 
+static int broker_serve(const args *a)
+{
+    ow_error err = { OW_OK, "" };
+    if (!a->db) return usage_error("%s", "broker needs --db LEDGER");
+    char host[64];
+    const char *colon = strrchr(a->listen, ':');
+    uint64_t port;
+    if (!colon || (size_t)(colon - a->listen) >= sizeof host || parse_u64(colon + 1, &port) || port > 65535)
+        return usage_error("--listen expects HOST:PORT (e.g. 127.0.0.1:8080), found '%s'", a->listen);
+    memcpy(host, a->listen, (size_t)(colon - a->listen));
+    host[colon - a->listen] = 0;
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);        /* the server's thread inherits the mask */
+    ow_ledger *l = ow_ledger_open(a->db, &err);
+    if (!l) return fail(&err);
+    ow_broker *b = ow_broker_start(l, host, (unsigned short)port, &err);
+    if (!b) { ow_ledger_close(l); return fail(&err); }
+    printf("oneway broker: listening on http://%s:%u (ledger %s)\n", host, ow_broker_port(b), a->db);
+    fflush(stdout);
+    int sig;
+    sigwait(&set, &sig);
+    ow_broker_stop(b);
+    ow_ledger_close(l);
+    fprintf(stderr, "oneway broker: stopped\n");
+    return 0;
+}
+
 static int cmd_broker(const args *a)
 {
     ow_error err = { OW_OK, "" };
-    if (!a->sub) return usage_error("%s", "broker needs a command: add-party NAME --db LEDGER, or verify --db LEDGER");
+    if (!a->sub && a->listen) return broker_serve(a);
+    if (!a->sub) return usage_error("%s", "broker needs --listen HOST:PORT, or a command: add-party NAME, verify");
     if (!a->db) return usage_error("broker %s needs --db LEDGER", a->sub);
     if (!strcmp(a->sub, "add-party")) {
         if (!a->game) return usage_error("%s", "broker add-party needs a NAME");

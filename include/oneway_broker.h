@@ -67,6 +67,14 @@ ow_status ow_ledger_list(ow_ledger *l, int64_t party, json_t **out, ow_error *er
  * OW_OK or OW_ECORRUPT with the first problem in err. */
 ow_status ow_ledger_verify(const char *path, char **report, ow_error *err);
 
+/* The HTTP/JSON service over a ledger (routes in src/broker.c and
+ * docs/broker-api.md).  port 0 picks a free port; ow_broker_port says which.
+ * The ledger must outlive the broker. */
+typedef struct ow_broker ow_broker;
+ow_broker *ow_broker_start(ow_ledger *l, const char *host, unsigned short port, ow_error *err);
+unsigned short ow_broker_port(const ow_broker *b);
+void ow_broker_stop(ow_broker *b);
+
 #ifdef __cplusplus
 }
 #endif
