@@ -10,6 +10,7 @@
 #include "oneway_report.h"
 #include "oneway_plot.h"
 #include "oneway_broker.h"
+#include "agent.h"
 #ifdef OW_HAVE_MPI
 #include "mpi.h"
 #endif
@@ -49,6 +50,12 @@ static const char *usage_text =
 "      register a party in the broker's ledger; prints its API key once (last word).\n"
 "  broker verify --db LEDGER\n"
 "      check the ledger: its hash chain and that every negotiation followed the protocol.\n"
+"  agent b --broker URL --key KEY --game GAME --type T --a NAME [--model ..]\n"
+"        [--payments c1,c2.. --probs 1,p2.. --action A --outside B] [--repeat N]\n"
+"      B submits her best offer for her type (or the schedule given) to a broker.\n"
+"  agent a --broker URL --key KEY --game GAME --payoffs u1,..,um [--serve]\n"
+"      A answers her open offers from her payoffs (Proposition 2; backward\n"
+"      induction for schedules); the payoffs never leave the program.\n"
 "  paper [--json] [--plots DIR]\n"
 "      every checkable claim of the paper: its value, its formula recomputed,\n"
 "      the true value, and whether the claim holds; --plots draws its figures.\n"
@@ -396,6 +403,37 @@ int main(int argc, char **argv)
     return rc;
 }
 
+static int run_agent(int argc, char **argv)
+{
+    agent_args a;
+    memset(&a, 0, sizeof a);
+    a.repeat = 1;
+    a.interval_ms = 200;
+    a.role = argc > 2 ? argv[2] : NULL;
+    for (int i = 3; i < argc; i++) {
+        const char *s = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        const char **dst = !strcmp(s, "--broker") ? &a.broker : !strcmp(s, "--key") ? &a.key : !strcmp(s, "--game") ? &a.game
+            : !strcmp(s, "--type") ? &a.type : !strcmp(s, "--a") ? &a.a_name : !strcmp(s, "--me") ? &a.me
+            : !strcmp(s, "--payments") ? &a.payments : !strcmp(s, "--probs") ? &a.probs : !strcmp(s, "--action") ? &a.action
+            : !strcmp(s, "--outside") ? &a.outside : !strcmp(s, "--payoffs") ? &a.payoffs : NULL;
+        if (dst) {
+            if (!v) return usage_error("%s needs a value", s);
+            *dst = v;
+            i++;
+        } else if (!strcmp(s, "--serve")) a.serve = 1;
+        else if (!strcmp(s, "--model") || !strcmp(s, "--repeat") || !strcmp(s, "--interval-ms")) {
+            uint64_t x;
+            if (!v) return usage_error("%s needs a value", s);
+            if (!strcmp(s, "--model")) { if ((a.model = ow_model_parse(v)) < 0) return usage_error("unknown model '%s'", v); }
+            else if (parse_u64(v, &x) || x == 0 || x > 1000000) return usage_error("%s expects a whole number from 1 to 1000000", s);
+            else if (!strcmp(s, "--repeat")) a.repeat = (unsigned)x;
+            else a.interval_ms = (unsigned)x;
+            i++;
+        } else return usage_error("unknown option '%s'", s);
+    }
+    return agent_main(&a);
+}
+
 static int run(int argc, char **argv)
 {
     if (argc < 2) { fputs(usage_text, stderr); return 2; }
@@ -406,6 +444,7 @@ static int run(int argc, char **argv)
     if (!strcmp(argv[1], "--version")) { printf("oneway %s\n", ONEWAY_VERSION); return 0; }
     for (int i = 2; i < argc; i++)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { fputs(usage_text, stdout); return 0; }
+    if (!strcmp(argv[1], "agent")) return g_rank == 0 ? run_agent(argc, argv) : 0;
     args a;
     int rc = parse(argc, argv, &a);
     if (rc) return rc;

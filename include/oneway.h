@@ -174,6 +174,14 @@ typedef struct ow_limited {
 ow_status ow_limited_solve(const ow_workspace *w, size_t j, ow_limited *out,
                            ow_error *err);
 
+/* A's answer at step i (0-based) of a committed schedule c[0..n-1] made
+ * with probabilities p[0..n-1] (p[0] = 1), when giving up her own choice
+ * costs her delta = Delta_A(a): she accepts iff c_i - delta is at least
+ * what rejecting is worth, p_{i+1} U_{i+1}, by backward induction with
+ * U_n = max(c_n - delta, 0) and U_j = max(c_j - delta, p_{j+1} U_{j+1}).
+ * For one offer this is Proposition 2: delta <= c.  Returns 1 or 0. */
+int ow_schedule_accepts(double delta, const double *c, const double *p, size_t n, size_t i);
+
 /* ----------------------------------------------------------------- solve */
 
 typedef struct ow_solve_options {

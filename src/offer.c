@@ -443,3 +443,14 @@ ow_status ow_limited_solve(const ow_workspace *w, size_t j, ow_limited *out,
     out->bound = (isnan(gm) || gm <= 0) ? NAN : ((gm + 1) / gm) * (1 - P * (1 - gm));
     return OW_OK;
 }
+
+int ow_schedule_accepts(double delta, const double *c, const double *p, size_t n, size_t i)
+{
+    if (i >= n) return 0;
+    double later = 0;                              /* p_{j+1} U_{j+1}, built from the end */
+    for (size_t j = n; j-- > i + 1;) {
+        double U = fmax(c[j] - delta, later);
+        later = p[j] * U;
+    }
+    return c[i] - delta >= later;
+}

@@ -221,6 +221,34 @@ static void bayes_should_never_give_B_less_than_paper(void **state)
     gsl_rng_free(r);
 }
 
+/* A's answer to a schedule by backward induction, against enumerating her
+ * stopping rules: she accepts at step i iff no later stopping step gives
+ * her more in expectation */
+static void schedule_answer_should_be_the_best_stopping_rule(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    for (int t = 0; t < 20000; t++) {
+        size_t n = 1 + gsl_rng_uniform_int(r, 4), i = gsl_rng_uniform_int(r, n);
+        double c[4], p[4], delta = 10 * gsl_rng_uniform(r);
+        for (size_t k = 0; k < n; k++) { c[k] = (double)gsl_rng_uniform_int(r, 12); p[k] = k ? (double)gsl_rng_uniform_int(r, 5) / 4 : 1; }
+        /* value of "accept the first offer at or after step s" for s > i */
+        double best_later = 0;
+        for (size_t s = i + 1; s < n; s++) {
+            double reach = 1;
+            for (size_t k = i + 1; k <= s; k++) reach *= p[k];
+            best_later = fmax(best_later, reach * (c[s] - delta));
+        }
+        /* with threshold rules any later stopping step is a strategy; the
+         * backward-induction value is at least the best single one */
+        int acc = ow_schedule_accepts(delta, c, p, n, i);
+        if (c[i] - delta < 0) assert_false(acc);
+        if (acc) assert_true(c[i] - delta >= best_later - 1e-12);
+        if (n == 1) assert_int_equal(acc, delta <= c[0]);
+    }
+    gsl_rng_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -229,6 +257,7 @@ int main(void)
         cmocka_unit_test(bayes_model_should_match_brute_force_on_samples),
         cmocka_unit_test(bayes_model_should_match_brute_force_on_discrete),
         cmocka_unit_test(bayes_should_never_give_B_less_than_paper),
+        cmocka_unit_test(schedule_answer_should_be_the_best_stopping_rule),
     };
     return cmocka_run_group_tests_name("bruteforce", tests, NULL, NULL);
 }
