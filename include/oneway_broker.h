@@ -61,6 +61,9 @@ ow_status ow_ledger_get(ow_ledger *l, int64_t party, int64_t id, json_t **out,
                         ow_error *err);
 ow_status ow_ledger_list(ow_ledger *l, int64_t party, json_t **out, ow_error *err);
 
+/* The name of party id. */
+ow_status ow_ledger_party_name(ow_ledger *l, int64_t id, char *name, size_t len, ow_error *err);
+
 /* Check a ledger file: SQLite's integrity check, the hash chain, and that
  * every negotiation's events follow the protocol and agree with its
  * recorded state.  *report (may be NULL) receives a summary.  Returns

@@ -20,6 +20,7 @@
 #include "oneway_broker.h"
 #include <microhttpd.h>
 #include <arpa/inet.h>
+#include "web_page.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,13 +119,31 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         return MHD_YES;
     }
     ow_error e = { OW_OK, "" };
-    if (strncmp(url, "/v1/negotiations", 16) || (url[16] && url[16] != '/'))
+    if (!strcmp(url, "/") || !strcmp(url, "/index.html")) {
+        if (strcmp(method, "GET")) return fail(c, 405, "method_not_allowed", "GET");
+        struct MHD_Response *page = MHD_create_response_from_buffer(sizeof ow_web_page - 1, (void *)ow_web_page,
+                                                                    MHD_RESPMEM_PERSISTENT);
+        if (!page) return MHD_NO;
+        MHD_add_response_header(page, "Content-Type", "text/html; charset=utf-8");
+        MHD_add_response_header(page, "Content-Security-Policy", "default-src 'self'; img-src data:; script-src 'unsafe-inline'; style-src 'unsafe-inline'");
+        enum MHD_Result pr = MHD_queue_response(c, 200, page);
+        MHD_destroy_response(page);
+        return pr;
+    }
+    int is_me = !strcmp(url, "/v1/me");
+    if (!is_me && (strncmp(url, "/v1/negotiations", 16) || (url[16] && url[16] != '/')))
         return fail(c, 404, "not_found", "no such route (routes start with /v1/negotiations)");
     const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
     int64_t party;
     if (!auth || strncmp(auth, "Bearer ", 7)) return fail(c, 401, "unauthorized", "send Authorization: Bearer KEY");
     ow_status s = ow_ledger_auth(b->l, auth + 7, &party, &e);
     if (s) return from_status(c, s, &e);
+    if (is_me) {
+        char name[OW_NAME_MAX + 1];
+        if (strcmp(method, "GET")) return fail(c, 405, "method_not_allowed", "GET");
+        if ((s = ow_ledger_party_name(b->l, party, name, sizeof name, &e))) return from_status(c, s, &e);
+        return reply(c, 200, json_pack("{s:I, s:s}", "id", (json_int_t)party, "name", name));
+    }
     const char *idem = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key");
     if (idem && (strlen(idem) == 0 || strlen(idem) > 200)) return fail(c, 400, "bad_request", "Idempotency-Key: 1 to 200 characters");
     const char *rest = url + 16;

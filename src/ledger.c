@@ -661,3 +661,8 @@ out:
     free(ns);
     return s;
 }
+
+ow_status ow_ledger_party_name(ow_ledger *l, int64_t id, char *name, size_t len, ow_error *err)
+{
+    return party_name(l, id, name, len, err);
+}
