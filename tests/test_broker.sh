@@ -51,6 +51,12 @@ n0=$(events)
 req GET /negotiations "" "";                      check "no key -> 401" "[ $code = 401 ]"
 req GET /negotiations "1.$(printf '0%.0s' $(seq 64))" ""; check "wrong key -> 401" "[ $code = 401 ]"
 req GET /negotiations/1 "" "";                    check "no key on a negotiation -> 401" "[ $code = 401 ]"
+req POST /negotiations "" "$spec";                check "no key cannot create -> 401" "[ $code = 401 ]"
+req POST /negotiations "1.$(printf '0%.0s' $(seq 64))" "$spec"; check "a wrong key cannot create -> 401" "[ $code = 401 ]"
+req GET /me "" "";                                check "no key on /v1/me -> 401" "[ $code = 401 ]"
+req GET /me "$kc" "";                             check "/v1/me names the caller" "[ $code = 200 ] && echo '$body' | grep -q stranger"
+req GET /negotiations/1 "$kb" "";                 check "B sees her own negotiation" "[ $code = 200 ]"
+req GET /negotiations/1 "Bearer-less" "";         check "a malformed key -> 401" "[ $code = 401 ]"
 req GET /negotiations/1 "$kc" "";                 check "a stranger cannot see it -> 404" "[ $code = 404 ]"
 req POST /negotiations/1/answer "$kc" '{"accept":true}'; check "a stranger cannot answer -> 403" "[ $code = 403 ]"
 req POST /negotiations/1/answer "$kb" '{"accept":true}'; check "B cannot answer -> 403" "[ $code = 403 ]"
@@ -146,6 +152,14 @@ check "no negotiation of the burst was answered twice (found: $dup)" "[ '$dup' =
 kill "$pid"; wait "$pid" 2>/dev/null; pid=""
 "$ow" broker verify --db "$db" >"$tmp/verify" 2>&1
 check "verify passes after the crash" "[ $? -eq 0 ] && grep -q 'unbroken chain' '$tmp/verify'"
+
+# a damaged ledger is refused, not used
+printf 'not a ledger at all, but a file of text that is long enough\n' >"$tmp/bad.sqlite"
+"$ow" broker --db "$tmp/bad.sqlite" --listen 127.0.0.1:0 >"$tmp/o2" 2>"$tmp/e2"; rc=$?
+check "a broker refuses a damaged ledger (exit $rc)" "[ $rc -ne 0 ] && grep -qi 'damaged\|not a' '$tmp/e2' && ! grep -q listening '$tmp/o2'"
+cp "$db" "$tmp/trunc.sqlite"; truncate -s 3000 "$tmp/trunc.sqlite"
+"$ow" broker add-party x --db "$tmp/trunc.sqlite" >/dev/null 2>"$tmp/e3"; rc=$?
+check "a truncated ledger is detected (exit $rc)" "[ $rc -ne 0 ] && [ -s '$tmp/e3' ]"
 
 echo "broker: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
