@@ -137,7 +137,9 @@ static int row(const ow_game *g, const double *tau, part *pt, const char *p, con
     size_t m = g->m;
     const char *q = p;
     for (size_t a = 0; a < m; a++) {
+        while (q < le && (*q == ' ' || *q == '\t')) q++;          /* blanks around numbers are allowed */
         const char *e = parse_num(q, le, &u[a]);
+        while (e && e < le && (*e == ' ' || *e == '\t')) e++;
         if (!e || (e < le && *e != ',')) {
             const char *fe = q;
             while (fe < le && *fe != ',') fe++;
