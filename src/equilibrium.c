@@ -3,8 +3,10 @@
  *
  * s_A^N(theta) = argmax_a u_A(a, theta) (lowest index on ties), q_a its
  * distribution, E[max u_A], and for finite models Delta_A(a, .) sorted once
- * per action with the row it came from, so that every B type's offer is a
- * scan of a sorted prefix (offer.c) rather than a pass over all types.
+ * per action with the row it came from and that row's Nash action, plus the
+ * paper model's envelope per action (finite.c), so that every B type's
+ * offer is a query or a scan of a sorted prefix (offer.c) rather than a
+ * pass over all types.  Games read from CSV arrive already sorted.
  * B's sums tot[j][b] = sum_a q_a u_B(a, b, j) give her Nash action and her
  * outside options.  Built once per game and read-only afterwards.
  */

@@ -2,10 +2,12 @@
  * internal.h -- what the modules of liboneway share and users do not see.
  *
  * The game is stored as flat arrays in file order.  A's type model is kept
- * in one of two forms: FINITE (n rows of m payoffs with probabilities, from
- * `discrete`, `samples`, or an `independent` model whose distributions are
- * all finite and whose product is small) or INDEPENDENT (one distribution
- * per action, integrated numerically).
+ * in one of three forms: FINITE (n rows of m payoffs with probabilities,
+ * from `discrete`, inline `samples`, or an `independent` model whose
+ * distributions are all finite and whose product is small), COMPACT (a
+ * finite model read from CSV: per row only its maximum and Nash action, per
+ * action only the Delta_A entries that can matter, see finite.c and csv.c)
+ * or INDEPENDENT (one distribution per action, integrated numerically).
  */
 #ifndef OW_INTERNAL_H
 #define OW_INTERNAL_H
