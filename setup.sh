@@ -14,6 +14,8 @@ missing=""
 for p in $PKGS; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
 done
+# the web page's test drives Chromium with playwright-core, from npm
+command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
 if [ -n "$missing" ]; then
   echo "setup: installing$missing"
   SUDO=""
