@@ -72,6 +72,17 @@ static void run_bad(void **state)
         if (!strstr(e.msg, c->expect[i])) fail_msg("message \"%s\" lacks \"%s\"", e.msg, c->expect[i]);
 }
 
+/* the game text (freed here) is refused as too large, with msg */
+static void expect_too_big(char *text, const char *msg)
+{
+    ow_error e = { OW_OK, "" };
+    ow_game *g = ow_game_load_string(text, "test", NULL, &e);
+    free(text);
+    assert_null(g);
+    assert_int_equal(e.status, OW_ETOOBIG);
+    if (!strstr(e.msg, msg)) fail_msg("message \"%s\" lacks \"%s\"", e.msg, msg);
+}
+
 static void load_should_refuse_too_many_actions(void **state)
 {
     (void)state;
@@ -80,12 +91,7 @@ static void load_should_refuse_too_many_actions(void **state)
     p += sprintf(p, "{\"oneway\":1,\"A\":{\"actions\":[");
     for (size_t i = 0; i < n; i++) p += sprintf(p, "%s\"a%zu\"", i ? "," : "", i);
     sprintf(p, "],\"types\":{\"samples\":[[1]]}}," B1 "}");
-    ow_error e = { OW_OK, "" };
-    ow_game *g = ow_game_load_string(s, "test", NULL, &e);
-    free(s);
-    assert_null(g);
-    assert_int_equal(e.status, OW_ETOOBIG);
-    assert_non_null(strstr(e.msg, "exceed the limit"));
+    expect_too_big(s, "exceed the limit");
 }
 
 static void load_should_refuse_too_many_continuous_actions(void **state)
@@ -100,12 +106,7 @@ static void load_should_refuse_too_many_continuous_actions(void **state)
     p += sprintf(p, "]}},\"B\":{\"actions\":[\"b\"],\"payoff\":[");
     for (size_t i = 0; i < n; i++) p += sprintf(p, "%s[0]", i ? "," : "");
     sprintf(p, "]}}");
-    ow_error e = { OW_OK, "" };
-    ow_game *g = ow_game_load_string(s, "test", NULL, &e);
-    free(s);
-    assert_null(g);
-    assert_int_equal(e.status, OW_ETOOBIG);
-    assert_non_null(strstr(e.msg, "continuous payoffs exceed the limit"));
+    expect_too_big(s, "continuous payoffs exceed the limit");
 }
 
 static void load_should_accept_shorthand_and_defaults(void **state)
