@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-PKGS="build-essential cmake pkg-config libgsl-dev libjansson-dev libcmocka-dev
+PKGS="build-essential cmake pkg-config libgsl-dev libjansson-dev libcmocka-dev libglpk-dev
       libplplot-dev plplot-driver-cairo libmpich-dev mpich libsqlite3-dev libsodium-dev libmicrohttpd-dev libcurl4-openssl-dev curl sqlite3
       libxml2-utils poppler-utils chromium"
 missing=""

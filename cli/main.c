@@ -11,6 +11,7 @@
 #include "oneway_plot.h"
 #include "oneway_broker.h"
 #include "agent.h"
+#include "lab.h"
 #ifdef OW_HAVE_MPI
 #include "mpi.h"
 #endif
@@ -445,6 +446,7 @@ static int run(int argc, char **argv)
     for (int i = 2; i < argc; i++)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { fputs(usage_text, stdout); return 0; }
     if (!strcmp(argv[1], "agent")) return g_rank == 0 ? run_agent(argc, argv) : 0;
+    if (lab_is_command(argv[1])) return g_rank == 0 ? lab_main(argc, argv) : 0;
     args a;
     int rc = parse(argc, argv, &a);
     if (rc) return rc;

@@ -203,3 +203,26 @@ double ow__dist_sample(const ow__dist *d, gsl_rng *r)
     }
     return 0;
 }
+
+/* The generalised inverse of the CDF, min {x : F(x) >= u}, u in (0, 1). */
+double ow__dist_quantile(const ow__dist *d, double u)
+{
+    const double *p = d->p;
+    switch (d->kind) {
+    case OW_DIST_CONSTANT: return p[0];
+    case OW_DIST_DISCRETE: {
+        double c = 0;
+        for (size_t i = 0; i < d->natoms; i++) {
+            c += d->px[i];
+            if (c >= u - 1e-15) return d->x[i];
+        }
+        return d->x[d->natoms - 1];
+    }
+    case OW_DIST_UNIFORM: return p[0] + u * (p[1] - p[0]);
+    case OW_DIST_NORMAL: return p[0] + p[1] * gsl_cdf_ugaussian_Pinv(u);
+    case OW_DIST_BETA: return p[2] + (p[3] - p[2]) * gsl_cdf_beta_Pinv(u, p[0], p[1]);
+    case OW_DIST_POWER: return p[1] * pow(u, 1.0 / p[0]);
+    case OW_DIST_EXPONENTIAL: return gsl_cdf_exponential_Pinv(u, 1.0 / p[0]);
+    }
+    return NAN;
+}

@@ -70,6 +70,8 @@ double ow__dist_cdf(const ow__dist *d, double x, int strict);
 double ow__dist_pdf(const ow__dist *d, double x);
 double ow__dist_mean(const ow__dist *d);
 double ow__dist_sample(const ow__dist *d, gsl_rng *r);
+/* min {x : F(x) >= u} for u in (0, 1) */
+double ow__dist_quantile(const ow__dist *d, double u);
 /* Fills lo/hi (and sorts atoms); returns 0 or fills msg. */
 int ow__dist_prepare(ow__dist *d, char *msg, size_t len);
 void ow__dist_clear(ow__dist *d);
@@ -197,6 +199,14 @@ const char *ow__parse_number(const char *p, const char *end, double *out);
 /* csv.c: {"csv": FILE} straight into the COMPACT form */
 ow_status ow__csv_load(ow_game *g, const char *file, const char *label,
                        const char *path, ow_error *err);
+
+/* atable.c: A's types as a finite table (oneway_mech.h) */
+struct ow_atable {
+    size_t n, m;
+    double *u;      /* n*m */
+    double *p;      /* n */
+    int discretised;
+};
 
 /* Seeding of per-block random streams (simulate.c, equilibrium.c). */
 uint64_t ow__mix64(uint64_t x);
