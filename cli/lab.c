@@ -422,6 +422,133 @@ done:
     return rc;
 }
 
+/* ----------------------------------------------------------------- pricing */
+
+static int cmd_pricing(const lab_args *a)
+{
+    ow_error err = { OW_OK, "" };
+    ow_game *g = ow_game_load(a->game, &err);
+    if (!g) return lab_fail(&err);
+    int rc = 0;
+    ow_workspace *w = NULL;
+    ow_pricing *p = NULL;
+    ow_solution *sol = NULL;
+    json_t *doc = NULL;
+    if (!(w = ow_workspace_alloc(g, &err))) { rc = lab_fail(&err); goto done; }
+    ow_pricing_options po;
+    ow_pricing_options_default(&po);
+    if (a->restarts) po.restarts = a->restarts;
+    po.seed = a->seed;
+    po.exact = a->exact;
+    if (!(p = ow_pricing_solve(w, &po, &err))) { rc = lab_fail(&err); goto done; }
+    ow_solve_options so;
+    ow_solve_options_default(&so);
+    so.mc_samples = 0;
+    if (!(sol = ow_solve(w, &so, &err))) { rc = lab_fail(&err); goto done; }
+    double poa = p->welfare > 0 ? sol->opt_welfare / p->welfare : NAN;
+    size_t m = ow_game_num_actions_A(g), T = ow_game_num_types_B(g);
+    if (a->json) {
+        doc = json_object();
+        json_object_set_new(doc, "game", json_string(ow_game_name(g)));
+        json_t *rw = json_object(), *pt = json_array();
+        for (size_t j = 0; j < T; j++) {
+            json_t *r = json_object();
+            for (size_t x = 0; x < m; x++) json_object_set_new(r, ow_game_action_A(g, x), json_real(p->rewards[j * m + x]));
+            json_object_set_new(rw, ow_game_type_B(g, j), r);
+            json_t *t = json_object();
+            json_object_set_new(t, "type", json_string(ow_game_type_B(g, j)));
+            json_object_set_new(t, "payoff_B", json_real(p->payoff_B_type[j]));
+            json_object_set_new(t, "optimal", json_boolean(p->optimal[j]));
+            json_array_append_new(pt, t);
+        }
+        json_object_set_new(doc, "rewards", rw);
+        json_object_set_new(doc, "welfare", json_real(p->welfare));
+        json_object_set_new(doc, "payoff_A", json_real(p->payoff_A));
+        json_object_set_new(doc, "payoff_B", json_real(p->payoff_B));
+        json_object_set_new(doc, "poa", num(poa));
+        json_object_set_new(doc, "optimal", json_boolean(p->all_optimal));
+        json_object_set_new(doc, "method", json_string(p->all_optimal ? "mixed-integer program (GLPK), proved optimal"
+                            : ow_game_is_finite(g) ? "best of a coordinate search from many starts: a local optimum"
+                            : "best of Nelder-Mead from many starts, payoffs by integration: a local optimum"));
+        json_object_set_new(doc, "per_type", pt);
+        json_object_set_new(doc, "nash_welfare", json_real(sol->nash_welfare));
+        json_object_set_new(doc, "opt_welfare", json_real(sol->opt_welfare));
+        emit(doc);
+    } else {
+        printf("game %s: item pricing (B posts a reward per action of A)\n\n", ow_game_name(g));
+        printf("  %-20s", "B type");
+        for (size_t x = 0; x < m; x++) printf(" %14.14s", ow_game_action_A(g, x));
+        printf(" %14s  %s\n", "payoff B", "optimal");
+        for (size_t j = 0; j < T; j++) {
+            printf("  %-20.20s", ow_game_type_B(g, j));
+            for (size_t x = 0; x < m; x++) printf(" %14.8g", p->rewards[j * m + x]);
+            printf(" %14.8g  %s\n", p->payoff_B_type[j], p->optimal[j] ? "yes (exact search)" : "local optimum");
+        }
+        printf("\nwelfare %.10g (Nash %.10g, optimum %.10g), payoff A %.10g, payoff B %.10g, PoA %.6g\n",
+               p->welfare, sol->nash_welfare, sol->opt_welfare, p->payoff_A, p->payoff_B, poa);
+    }
+done:
+    json_decref(doc);
+    ow_solution_free(sol);
+    ow_pricing_free(p);
+    ow_workspace_free(w);
+    ow_game_free(g);
+    return rc;
+}
+
+/* ----------------------------------------------------------------- compare */
+
+static int cmd_compare(const lab_args *a)
+{
+    ow_error err = { OW_OK, "" };
+    ow_game *g = ow_game_load(a->game, &err);
+    if (!g) return lab_fail(&err);
+    int rc = 0;
+    ow_workspace *w = NULL;
+    json_t *doc = NULL;
+    if (!(w = ow_workspace_alloc(g, &err))) { rc = lab_fail(&err); goto done; }
+    ow_compare_options co;
+    ow_compare_options_default(&co);
+    if (a->have_offers) co.offers = a->offers;
+    if (a->restarts) co.restarts = a->restarts;
+    if (a->points) co.points = a->points;
+    co.seed = a->seed;
+    if (!a->quiet) fprintf(stderr, "oneway: comparing mechanisms on %s ...\n", ow_game_name(g));
+    if (!(doc = ow_compare(w, &co, &err))) { rc = lab_fail(&err); goto done; }
+    if (a->json) emit(doc);
+    else {
+        json_t *rows = json_object_get(doc, "mechanisms");
+        printf("game %s: every mechanism (optimum welfare %.10g)\n\n", ow_game_name(g), json_real_value(json_object_get(doc, "opt_welfare")));
+        printf("  %-24s %14s %14s %14s %8s  %-3s %-3s %-3s\n", "mechanism", "welfare", "payoff A", "payoff B", "PoA", "BB", "IC", "IR");
+        size_t i;
+        json_t *r;
+        json_array_foreach(rows, i, r) {
+            printf("  %-24s", json_string_value(json_object_get(r, "name")));
+            const char *f[] = { "welfare", "payoff_A", "payoff_B" };
+            for (int x = 0; x < 3; x++) {
+                json_t *v = json_object_get(r, f[x]);
+                if (json_is_number(v)) printf(" %14.8g", json_number_value(v)); else printf(" %14s", "-");
+            }
+            json_t *p = json_object_get(r, "poa");
+            if (json_is_number(p)) printf(" %8.5f", json_number_value(p)); else printf(" %8s", "-");
+            printf("  %-3s %-3s %-3s\n", json_is_true(json_object_get(r, "budget_balanced")) ? "yes" : "no",
+                   json_is_true(json_object_get(r, "incentive_compatible")) ? "yes" : "no",
+                   json_is_true(json_object_get(r, "individually_rational")) ? "yes" : "no");
+        }
+        printf("\n");
+        json_array_foreach(rows, i, r) {
+            json_t *n = json_object_get(r, "note");
+            if (n) printf("  %s: %s\n", json_string_value(json_object_get(r, "name")), json_string_value(n));
+        }
+        printf("  BB budget balance, IC incentive compatibility, IR individual rationality (details: --json \"properties\").\n");
+    }
+done:
+    json_decref(doc);
+    ow_workspace_free(w);
+    ow_game_free(g);
+    return rc;
+}
+
 int lab_is_command(const char *cmd)
 {
     return !strcmp(cmd, "multi") || !strcmp(cmd, "secondbest") || !strcmp(cmd, "pricing") || !strcmp(cmd, "compare");
@@ -437,5 +564,7 @@ int lab_main(int argc, char **argv)
 #endif
     if (!strcmp(a.cmd, "multi")) return cmd_multi(&a);
     if (!strcmp(a.cmd, "secondbest")) return cmd_secondbest(&a);
+    if (!strcmp(a.cmd, "pricing")) return cmd_pricing(&a);
+    if (!strcmp(a.cmd, "compare")) return cmd_compare(&a);
     return lab_usage("unknown command '%s'", a.cmd);
 }

@@ -243,3 +243,23 @@ ow_status ow__expected_max_cont(const ow_workspace *w, const double *sh,
     *res = total;
     return s;
 }
+
+ow_status ow__choice_probs_cont(const ow_workspace *w, const double *sh, double *P,
+                                ow_error *err)
+{
+    const ow_game *g = w->g;
+    size_t m = g->m;
+    ow__factor *f = malloc(m * sizeof *f);
+    if (!f) return ow__fail(err, OW_ENOMEM, "out of memory");
+    ow_status s = OW_OK;
+    for (size_t a = 0; a < m && !s; a++) {
+        for (size_t i = 0; i < m; i++) {
+            f[i].kind = i < a ? OW_F_CDF_STRICT : OW_F_CDF;
+            f[i].shift = sh[a] - sh[i];
+        }
+        f[a].kind = OW_F_ONE;
+        s = ow__integrate(w, a, 1, 0, f, &P[a], err);
+    }
+    free(f);
+    return s;
+}

@@ -187,6 +187,10 @@ ow_status ow__accepted_A_cont(const ow_workspace *w, size_t a, double c,
 ow_status ow__expected_max_cont(const ow_workspace *w, const double *s,
                                 double *res, ow_error *err);
 
+/* P[a] = Pr[a = the lowest argmax of u + sh] (INDEPENDENT). */
+ow_status ow__choice_probs_cont(const ow_workspace *w, const double *sh, double *P,
+                                ow_error *err);
+
 /* FINITE: number of sorted Delta_A(a, .) entries <= c (c <= tau[a]). */
 size_t ow__count_le(const ow_workspace *w, size_t a, double c);
 /* finite.c */
