@@ -156,19 +156,20 @@ static void intervals(const double *c, const double *rho, const double *p, size_
         }
         return;
     }
+    /* step i is the earliest best plan of delta iff delta <= hi_i (i weakly
+     * beats every later step and never accepting) and delta > hi_l for every
+     * earlier l: so the lower ends are running maxima of the upper ones,
+     * each boundary computed once and the steps a partition */
+    double run = -INFINITY;
     for (size_t i = 0; i < n; i++) {
-        double l = -INFINITY, h = c[i];          /* accepting beats never accepting */
-        for (size_t o = 0; o < n && rho[i] > 0; o++) {
-            if (o == i || rho[o] <= 0) continue;
-            if (o < i) {        /* i must be strictly better than the earlier o */
-                if (rho[o] > rho[i]) l = fmax(l, c[o] + rho[i] * (c[o] - c[i]) / (rho[o] - rho[i]));
-                else if (!(c[i] > c[o])) l = INFINITY;
-            } else {            /* and at least as good as the later o */
-                if (rho[i] > rho[o]) h = fmin(h, c[o] + rho[i] * (c[i] - c[o]) / (rho[i] - rho[o]));
-                else if (!(c[i] >= c[o])) h = -INFINITY;
-            }
+        double h = rho[i] > 0 ? c[i] : -INFINITY;    /* accepting beats never accepting */
+        for (size_t o = i + 1; o < n && rho[i] > 0; o++) {
+            if (rho[o] <= 0) break;
+            if (rho[i] > rho[o]) h = fmin(h, c[o] + rho[i] * (c[i] - c[o]) / (rho[i] - rho[o]));
+            else if (!(c[i] >= c[o])) h = -INFINITY;
         }
-        lo[i] = l; hi[i] = rho[i] > 0 ? h : -INFINITY;
+        lo[i] = run; hi[i] = h;
+        if (h > run) run = h;
     }
 }
 
