@@ -66,7 +66,7 @@ static void bilateral_trade_should_converge_to_myerson_satterthwaite(void **stat
         double K = Ks[r];
         assert_close(s->fb_welfare - 0.5, (1 - 1 / (K * K)) / 6, 1e-12);
         assert_true(s->sb_welfare < s->fb_welfare - 1e-3);          /* Theorem 1: not efficient */
-        assert_true(s->subsidy > 0.1);                                /* efficiency costs money */
+        assert_true(s->subsidy > 0.05);                               /* efficiency costs money */
         sb[r] = s->sb_welfare - 0.5;
         ls[r] = s->subsidy;
         ow_secondbest_free(s); ow_atable_free(t); ow_game_free(g); free(js);
