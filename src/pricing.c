@@ -185,9 +185,34 @@ static int mip_solve(const fin *f, double *r, double *obj)
     parm.tm_lim = OW_PRICING_TIME_LIMIT_MS;
     int rc = glp_intopt(lp, &parm), st = glp_mip_status(lp), res;
     if ((rc == 0 || rc == GLP_ETMLIM) && (st == GLP_OPT || st == GLP_FEAS)) {
-        for (size_t a = 0; a < m; a++) r[a] = fmax(0, glp_mip_col_val(lp, CR(a)));
         *obj = glp_mip_obj_val(lp);
         res = (rc == 0 && st == GLP_OPT) ? 1 : 0;
+        /* The solver's rewards carry its round-off.  For its assignment of
+         * types to actions, the least rewards that keep every type on its
+         * action are the longest-path potentials of the difference
+         * constraints r_s(i) >= r_a + u_ia - u_is(i) from 0 (Bellman-Ford):
+         * exact sums of the data, and no more costly for B. */
+        size_t *sig = malloc(n * sizeof *sig);
+        if (sig) {
+            for (size_t i = 0; i < n; i++) {
+                sig[i] = 0;
+                for (size_t a = 1; a < m; a++) if (glp_mip_col_val(lp, CZ(i, a)) > glp_mip_col_val(lp, CZ(i, sig[i]))) sig[i] = a;
+            }
+            for (size_t a = 0; a < m; a++) r[a] = 0;
+            for (size_t pass = 0; pass <= m; pass++) {
+                int changed = 0;
+                for (size_t i = 0; i < n; i++) {
+                    const double *u = f->u + i * m;
+                    size_t b = sig[i];
+                    for (size_t a = 0; a < m; a++) {
+                        double v = r[a] + (u[a] - u[b]);
+                        if (a != b && v > r[b]) { r[b] = v; changed = 1; }
+                    }
+                }
+                if (!changed) break;
+            }
+            free(sig);
+        } else for (size_t a = 0; a < m; a++) r[a] = fmax(0, glp_mip_col_val(lp, CR(a)));
     } else res = -1;
 #undef CR
 #undef CZ
@@ -280,48 +305,72 @@ static double cont_f(const gsl_vector *x, void *arg)
     return -pB;
 }
 
-static ow_status cont_search(const ow_workspace *w, size_t j, const ow_pricing_options *o,
-                             double *rbest, ow_error *err)
+/* one Nelder-Mead run from start s; its best rewards into rb, value into *v */
+static ow_status cont_start(const ow_workspace *w, size_t j, const ow_pricing_options *o, size_t s,
+                            double scale, double *rb, double *v, ow_error *err)
 {
-    const ow_game *g = w->g;
-    size_t m = g->m;
-    double scale = 0;
-    for (size_t a = 0; a < m; a++) scale = fmax(scale, fabs(ow__best_B(g, j, a, NULL)));
-    for (size_t a = 0; a < m; a++) scale = fmax(scale, g->dists[a].hi - g->dists[a].lo);
-    if (!(scale > 0)) scale = 1;
+    size_t m = w->g->m;
     double *r = ow__malloc(m, sizeof *r, err);
     gsl_vector *x = gsl_vector_alloc(m), *step = gsl_vector_alloc(m);
     gsl_multimin_fminimizer *mz = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, m);
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     ow_status st = OW_OK;
-    double best = -INFINITY;
     if (!r || !x || !step || !mz || !rng) { st = ow__fail(err, OW_ENOMEM, "out of memory"); goto out; }
-    for (size_t a = 0; a < m; a++) rbest[a] = 0;
-    size_t R = o->restarts ? o->restarts : 1;
-    for (size_t s = 0; s < R; s++) {
-        gsl_rng_set(rng, ow__mix64(o->seed * 0x9E3779B97F4A7C15ULL + j * 1000003ULL + s + 1));
-        for (size_t a = 0; a < m; a++) gsl_vector_set(x, a, s == 0 ? 0.0 : sqrt(scale * gsl_rng_uniform(rng)));
-        gsl_vector_set_all(step, 0.3 * sqrt(scale));
-        cctx c = { w, j, r, err, OW_OK };
-        gsl_multimin_function F = { cont_f, m, &c };
-        gsl_multimin_fminimizer_set(mz, &F, x, step);
-        for (int it = 0; it < 2000 && !c.st; it++) {
-            if (gsl_multimin_fminimizer_iterate(mz)) break;
-            if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(mz), 1e-9 * sqrt(scale)) == GSL_SUCCESS) break;
-        }
-        if ((st = c.st)) goto out;
-        double v = -gsl_multimin_fminimizer_minimum(mz);
-        if (v > best + ow__tol(best)) {
-            best = v;
-            const gsl_vector *xb = gsl_multimin_fminimizer_x(mz);
-            for (size_t a = 0; a < m; a++) rbest[a] = gsl_vector_get(xb, a) * gsl_vector_get(xb, a);
-        }
+    gsl_rng_set(rng, ow__mix64(o->seed * 0x9E3779B97F4A7C15ULL + j * 1000003ULL + s + 1));
+    for (size_t a = 0; a < m; a++) gsl_vector_set(x, a, s == 0 ? 0.0 : sqrt(scale * gsl_rng_uniform(rng)));
+    gsl_vector_set_all(step, 0.3 * sqrt(scale));
+    cctx c = { w, j, r, err, OW_OK };
+    gsl_multimin_function F = { cont_f, m, &c };
+    gsl_multimin_fminimizer_set(mz, &F, x, step);
+    for (int it = 0; it < 2000 && !c.st; it++) {
+        if (gsl_multimin_fminimizer_iterate(mz)) break;
+        if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(mz), 1e-9 * sqrt(scale)) == GSL_SUCCESS) break;
     }
+    if ((st = c.st)) goto out;
+    *v = -gsl_multimin_fminimizer_minimum(mz);
+    const gsl_vector *xb = gsl_multimin_fminimizer_x(mz);
+    for (size_t a = 0; a < m; a++) rb[a] = gsl_vector_get(xb, a) * gsl_vector_get(xb, a);
 out:
     free(r);
     gsl_vector_free(x); gsl_vector_free(step);
     if (mz) gsl_multimin_fminimizer_free(mz);
     if (rng) gsl_rng_free(rng);
+    return st;
+}
+
+/* the best of o->restarts starts (in parallel; the pick does not depend on
+ * the number of threads), tiny rewards then set to 0 where B loses nothing */
+static ow_status cont_search(const ow_workspace *w, size_t j, const ow_pricing_options *o,
+                             double *rbest, ow_error *err)
+{
+    const ow_game *g = w->g;
+    size_t m = g->m, R = o->restarts ? o->restarts : 1;
+    double scale = 0;
+    for (size_t a = 0; a < m; a++) scale = fmax(scale, fabs(ow__best_B(g, j, a, NULL)));
+    for (size_t a = 0; a < m; a++) scale = fmax(scale, g->dists[a].hi - g->dists[a].lo);
+    if (!(scale > 0)) scale = 1;
+    double *rs = ow__malloc(R * m, sizeof *rs, err), *vs = ow__malloc(R, sizeof *vs, err);
+    ow_status *sts = calloc(R, sizeof *sts);
+    ow_error *errs = calloc(R, sizeof *errs);
+    ow_status st = OW_OK;
+    if (!rs || !vs || !sts || !errs) { st = ow__fail(err, OW_ENOMEM, "out of memory"); goto out; }
+    #pragma omp parallel for schedule(dynamic, 1)
+    for (size_t s = 0; s < R; s++) sts[s] = cont_start(w, j, o, s, scale, rs + s * m, &vs[s], &errs[s]);
+    double best = -INFINITY;
+    for (size_t a = 0; a < m; a++) rbest[a] = 0;
+    for (size_t s = 0; s < R; s++) {
+        if (sts[s]) { st = sts[s]; if (err) *err = errs[s]; goto out; }
+        if (vs[s] > best + ow__tol(best)) { best = vs[s]; memcpy(rbest, rs + s * m, m * sizeof *rbest); }
+    }
+    for (size_t a = 0; a < m; a++) {
+        if (rbest[a] == 0 || rbest[a] > 1e-6 * scale) continue;
+        double keep = rbest[a], pA, pB;
+        rbest[a] = 0;
+        if ((st = ow_pricing_eval(w, j, rbest, &pA, &pB, err))) goto out;
+        if (pB < best - ow__tol(best)) rbest[a] = keep; else best = fmax(best, pB);
+    }
+out:
+    free(rs); free(vs); free(sts); free(errs);
     return st;
 }
 
