@@ -101,7 +101,10 @@ ow_status ow_multi_optimise(const ow_workspace *w, size_t j,
 typedef struct ow_atable ow_atable;
 
 #ifndef OW_LP_MAX_POINTS
-#define OW_LP_MAX_POINTS 2000     /* A types the programs accept */
+#define OW_LP_MAX_POINTS 1000     /* A types the programs accept */
+#endif
+#ifndef OW_LP_MAX_NONZEROS
+#define OW_LP_MAX_NONZEROS 30000000  /* constraint entries (GLPK needs ~100 B each) */
 #endif
 #ifndef OW_LP_MAX_CELLS
 #define OW_LP_MAX_CELLS 4000000   /* A types x B types x A's actions */

@@ -299,8 +299,10 @@ ow_secondbest *ow_secondbest_solve(const ow_game *g, const ow_atable *at,
     /* ---- the second-best program */
     size_t ncols = nx + n * m + T * m + n + T;
     size_t nrows = n * T + n * m + T * m + 1 + n + T + n * (n - 1) + T * (T - 1);
-    if (ncols > (size_t)INT32_MAX / 2 || nrows > (size_t)INT32_MAX / 2) {
-        ow__fail(err, OW_ETOOBIG, "the program is too large for GLPK");
+    double nnz = (double)nx * 3 + (double)(n * (n - 1) + T * (T - 1)) * (double)(2 * m + 2) + (double)(n + T) * (double)(m + 2);
+    if (nnz > OW_LP_MAX_NONZEROS || ncols > (size_t)INT32_MAX / 2 || nrows > (size_t)INT32_MAX / 2) {
+        ow__fail(err, OW_ETOOBIG, "the second-best program would have %zu rows, %zu columns and %.3g entries, more than "
+                 "OW_LP_MAX_NONZEROS (%d) allows: use fewer --points or fewer types", nrows, ncols, nnz, OW_LP_MAX_NONZEROS);
         goto fail;
     }
     B.lp = glp_create_prob();
