@@ -64,6 +64,24 @@ static void paper_claims_should_have_expected_verdicts(void **state)
     assert_true(json_is_true(json_object_get(find(rows, "lemma2.bound"), "agrees")));
     assert_true(json_is_false(json_object_get(find(rows, "lemma2.equality"), "agrees")));
     assert_true(json_is_true(json_object_get(find(rows, "prop1.bounds"), "agrees")));
+    /* Theorem 1: Myerson-Satterthwaite's 9/64 and 1/6, approached from the
+     * inside by the K-point programs */
+    r = find(rows, "thm1.second_best_gains");
+    assert_true(json_is_true(json_object_get(r, "agrees")));
+    assert_close(val(r, "exact"), 9.0 / 64, 1e-3);
+    seq = json_object_get(r, "sequence");
+    json_array_foreach(seq, i, r) assert_true(val(r, "value") > 9.0 / 64 && val(r, "value") < 1.0 / 6);
+    r = find(rows, "thm1.least_subsidy");
+    assert_true(json_is_true(json_object_get(r, "agrees")));
+    assert_close(val(r, "exact"), 1.0 / 6, 1e-3);
+    /* Theorem 10: no schedule beats the single offer, and the search reaches it */
+    const char *t10[] = { "thm10.ex1(x=150)[paper]", "thm10.ex1(x=150)[bayes]", "thm10.ex2(n=3,mu1=1)[paper]",
+                          "thm10.ex2(n=3,mu1=1)[bayes]" };
+    for (int t = 0; t < 4; t++) {
+        r = find(rows, t10[t]);
+        assert_true(json_is_true(json_object_get(r, "agrees")));
+        assert_close(val(r, "exact"), val(r, "paper"), 1e-6);
+    }
     json_decref(rows);
 }
 
