@@ -28,8 +28,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+static size_t g_m_of(const ow_workspace *w) { return w->g->m; }
+
 #ifndef OW_MULTI_MAX_ITER
 #define OW_MULTI_MAX_ITER 4000     /* Nelder-Mead iterations per start */
+#endif
+#ifndef OW_MULTI_POLISH_ITER
+#define OW_MULTI_POLISH_ITER 300   /* exact polish of a continuous model's best */
 #endif
 
 /* ------------------------------------------------------------- moments */
@@ -42,12 +47,17 @@ typedef struct mom {
     /* finite: prefix sums over the first cnt sorted entries */
     size_t cnt;
     double *cP, *cG, *cR;      /* (cnt+1), (cnt+1), (cnt+1)*k */
+    /* continuous, for the search only: the moments tabulated at knots
+     * (a jump point twice: its left limit, then its value) */
+    size_t nk;
+    double *kx, *kv;           /* nk, nk*(2+k) */
 } mom;
 
 static void mom_free(mom *mo)
 {
     if (!mo) return;
     free(mo->cP); free(mo->cG); free(mo->cR);
+    free(mo->kx); free(mo->kv);
     memset(mo, 0, sizeof *mo);
 }
 
@@ -95,6 +105,20 @@ static ow_status mom_at(const mom *mo, double t, double *P, double *G, double *R
         return OW_OK;
     }
     if (t > mo->cmax) t = mo->cmax;
+    if (mo->nk) {                        /* tabulated: linear between knots */
+        size_t lo = 0, hi = mo->nk - 1, st = 2 + k;
+        while (hi - lo > 1) {            /* kx[lo] <= t < kx[hi], or t at the end */
+            size_t mid = (lo + hi) / 2;
+            if (mo->kx[mid] <= t) lo = mid; else hi = mid;
+        }
+        if (t >= mo->kx[hi]) lo = hi;
+        const double *v0 = mo->kv + lo * st, *v1 = mo->kv + hi * st;
+        double f = (lo == hi || mo->kx[hi] == mo->kx[lo]) ? 0 : (t - mo->kx[lo]) / (mo->kx[hi] - mo->kx[lo]);
+        *P = v0[0] + f * (v1[0] - v0[0]);
+        *G = v0[1] + f * (v1[1] - v0[1]);
+        for (size_t b = 0; b < k; b++) R[b] = v0[2 + b] + f * (v1[2 + b] - v0[2 + b]);
+        return OW_OK;
+    }
     if (g->finite) {
         size_t i = ow__count_le(w, mo->a, t);
         if (i > mo->cnt) i = mo->cnt;
@@ -116,6 +140,71 @@ static ow_status mom_at(const mom *mo, double t, double *P, double *G, double *R
         for (size_t i = 0; i < g->m; i++) r += Rs[i] * ow__ub(g, mo->j, i)[b];
         R[b] = tot[b] - r;
     }
+    return OW_OK;
+}
+
+#ifndef OW_MULTI_KNOTS
+#define OW_MULTI_KNOTS 512         /* tabulation of a continuous model's moments */
+#endif
+
+static int dcmp(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+/* Tabulate a continuous model's moments on [0, cmax] for the search.  The
+ * search only ranks schedules; what is reported is evaluated exactly. */
+static ow_status mom_tabulate(mom *mo, ow_error *err)
+{
+    const ow_workspace *w = mo->w;
+    size_t a = mo->a, k = mo->k, st = 2 + k, nj = w->njumps[a], N = OW_MULTI_KNOTS;
+    if (!(mo->cmax > 0)) return OW_OK;
+    size_t cap = N + 1 + 2 * nj;
+    double *xs = ow__malloc(cap, sizeof *xs, err);
+    int *left = calloc(cap, sizeof *left);
+    if (!xs || !left) { free(xs); free(left); return ow__fail(err, OW_ENOMEM, "out of memory"); }
+    size_t n = 0;
+    for (size_t i = 0; i <= N; i++) xs[n++] = mo->cmax * (double)i / (double)N;
+    for (size_t i = 0; i < nj; i++) {
+        double x = w->jumps[w->jump_off[a] + i];
+        if (x > 0 && x < mo->cmax) xs[n++] = x;
+    }
+    qsort(xs, n, sizeof *xs, dcmp);
+    /* each jump point gets a knot for its left limit first */
+    double *kx = ow__malloc(n + nj, sizeof *kx, err);
+    if (!kx) { free(xs); free(left); return OW_ENOMEM; }
+    size_t nk = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i && xs[i] == xs[i - 1]) continue;
+        int jump = 0;
+        for (size_t q = 0; q < nj; q++) if (w->jumps[w->jump_off[a] + q] == xs[i] && xs[i] > 0) jump = 1;
+        if (jump) { left[nk] = 1; kx[nk++] = xs[i]; }
+        kx[nk++] = xs[i];
+    }
+    double *kv = ow__malloc(nk * st, sizeof *kv, err);
+    ow_status s = kv ? OW_OK : OW_ENOMEM;
+    if (!s) {
+        #pragma omp parallel
+        {
+            double *Rs = malloc((g_m_of(w)) * sizeof *Rs);
+            ow_error e2;
+            #pragma omp for schedule(dynamic, 8)
+            for (size_t i = 0; i < nk; i++) {
+                if (!Rs) { s = OW_ENOMEM; continue; }
+                double t = left[i] ? kx[i] - 1e-9 * mo->cmax : kx[i];
+                double *v = kv + i * st;
+                if (mom_at(mo, t, &v[0], &v[1], v + 2, Rs, &e2)) {
+                    #pragma omp critical
+                    { s = e2.status; if (err) *err = e2; }
+                }
+            }
+            free(Rs);
+        }
+    }
+    free(xs); free(left);
+    if (s) { free(kx); free(kv); return s == OW_ENOMEM ? ow__fail(err, OW_ENOMEM, "out of memory") : s; }
+    mo->kx = kx; mo->kv = kv; mo->nk = nk;
     return OW_OK;
 }
 
@@ -291,9 +380,10 @@ static double nm_f(const gsl_vector *x, void *arg)
 static double inv_unit(double u) { return acos(1.0 - 2.0 * fmin(fmax(u, 0), 1)); }
 
 /* one start; returns the best schedule's value in *v */
+/* one Nelder-Mead run: from start r, or from *init (a short polish) */
 static ow_status one_start(const mom *mo, ow_model model, size_t n, size_t r, uint64_t seed,
-                           double gstar, double *scratch, ow_schedule *s, ow_schedule_value *v,
-                           ow_error *err)
+                           double gstar, const ow_schedule *init, double *scratch, ow_schedule *s,
+                           ow_schedule_value *v, ow_error *err)
 {
     size_t dim = 2 * n - 1;
     gsl_vector *x = gsl_vector_alloc(dim), *step = gsl_vector_alloc(dim);
@@ -312,15 +402,15 @@ static ow_status one_start(const mom *mo, ow_model model, size_t n, size_t r, ui
     if (r >= 2 && r % 2 == 0)                         /* half the random starts rising */
         for (size_t i = 1; i < n; i++)
             for (size_t t = i; t > 0 && gs[t] < gs[t - 1]; t--) { double y = gs[t]; gs[t] = gs[t - 1]; gs[t - 1] = y; }
-    for (size_t i = 0; i < n; i++) gsl_vector_set(x, i, inv_unit(gs[i]));
+    for (size_t i = 0; i < n; i++) gsl_vector_set(x, i, inv_unit(init ? init->gamma[i] : gs[i]));
     for (size_t i = 1; i < n; i++)
-        gsl_vector_set(x, n + i - 1, inv_unit(r < 2 ? 0.5 : gsl_rng_uniform(rng)));
-    gsl_vector_set_all(step, 0.6);
+        gsl_vector_set(x, n + i - 1, inv_unit(init ? init->prob[i] : r < 2 ? 0.5 : gsl_rng_uniform(rng)));
+    gsl_vector_set_all(step, init ? 0.02 : 0.6);
     nmctx c = { mo, model, n, scratch, err, OW_OK };
     gsl_multimin_function F = { nm_f, dim, &c };
     gsl_multimin_fminimizer_set(mz, &F, x, step);
     if (c.st) { st = c.st; goto out; }
-    for (int it = 0; it < OW_MULTI_MAX_ITER; it++) {
+    for (int it = 0; it < (init ? OW_MULTI_POLISH_ITER : OW_MULTI_MAX_ITER); it++) {
         if (gsl_multimin_fminimizer_iterate(mz)) break;
         if (c.st) break;
         if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(mz), 1e-10) == GSL_SUCCESS) break;
@@ -358,6 +448,10 @@ ow_status ow_multi_optimise(const ow_workspace *w, size_t j,
         double gstar = 0;
         if (mo.dB > 0 && !(st = ow_offer_solve_action(w, j, a, &so, err))) gstar = fmin(so.payment / mo.dB, 1);
         if (st) { mom_free(&mo); return st; }
+        /* continuous models: search on tabulated moments, then rank exactly */
+        if (!g->finite && mo.dB > 0 && (st = mom_tabulate(&mo, err))) { mom_free(&mo); return st; }
+        mom exact = mo;
+        exact.nk = 0;
         size_t Ra = mo.dB > 0 ? R : 1;       /* nothing to search when all payments are 0 */
         ow_schedule *ss = calloc(Ra, sizeof *ss);
         ow_schedule_value *vs = calloc(Ra, sizeof *vs);
@@ -373,15 +467,28 @@ ow_status ow_multi_optimise(const ow_workspace *w, size_t j,
             #pragma omp for schedule(dynamic, 1)
             for (size_t r = 0; r < Ra; r++) {
                 if (!scratch) { sts[r] = ow__fail(&errs[r], OW_ENOMEM, "out of memory"); continue; }
-                sts[r] = one_start(&mo, o->model, n, r, o->seed, gstar, scratch, &ss[r], &vs[r], &errs[r]);
+                sts[r] = one_start(&mo, o->model, n, r, o->seed, gstar, NULL, scratch, &ss[r], &vs[r], &errs[r]);
+                if (!sts[r] && mo.nk)
+                    sts[r] = eval_with(&exact, &ss[r], o->model, OW_RULE_BACKWARD, scratch, &vs[r], &errs[r]);
             }
             free(scratch);
         }
+        size_t rb = 0;
         for (size_t r = 0; r < Ra && !st; r++) {
             if (sts[r]) { st = sts[r]; if (err) *err = errs[r]; break; }
-            if (!have || vs[r].objective > bestv + ow__tol(bestv)) {
-                have = 1; bestv = vs[r].objective; *best = ss[r]; *val = vs[r];
-            }
+            if (vs[r].objective > vs[rb].objective + ow__tol(vs[rb].objective)) rb = r;
+        }
+        if (!st && mo.nk) {                  /* polish the best with exact moments */
+            double *scratch = ow__malloc(3 * g->k + g->m, sizeof *scratch, err);
+            ow_schedule ps;
+            ow_schedule_value pv;
+            if (!scratch) st = OW_ENOMEM;
+            else if (!(st = one_start(&exact, o->model, n, 0, o->seed, gstar, &ss[rb], scratch, &ps, &pv, err)) &&
+                     pv.objective > vs[rb].objective + ow__tol(vs[rb].objective)) { ss[rb] = ps; vs[rb] = pv; }
+            free(scratch);
+        }
+        if (!st && (!have || vs[rb].objective > bestv + ow__tol(bestv))) {
+            have = 1; bestv = vs[rb].objective; *best = ss[rb]; *val = vs[rb];
         }
         free(ss); free(vs); free(sts); free(errs);
         mom_free(&mo);
