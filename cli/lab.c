@@ -531,9 +531,13 @@ static int cmd_compare(const lab_args *a)
             }
             json_t *p = json_object_get(r, "poa");
             if (json_is_number(p)) printf(" %8.5f", json_number_value(p)); else printf(" %8s", "-");
-            printf("  %-3s %-3s %-3s\n", json_is_true(json_object_get(r, "budget_balanced")) ? "yes" : "no",
-                   json_is_true(json_object_get(r, "incentive_compatible")) ? "yes" : "no",
-                   json_is_true(json_object_get(r, "individually_rational")) ? "yes" : "no");
+            const char *pk[] = { "budget_balanced", "incentive_compatible", "individually_rational" };
+            printf(" ");
+            for (int x = 0; x < 3; x++) {
+                json_t *b = json_object_get(r, pk[x]);
+                printf(" %-3s", json_is_true(b) ? "yes" : json_is_false(b) ? "no" : "-");
+            }
+            printf("\n");
         }
         printf("\n");
         json_array_foreach(rows, i, r) {

@@ -116,7 +116,7 @@ json_t *ow_compare(const ow_workspace *w, const ow_compare_options *o, ow_error 
             : "A ex post; B interim fails for some type (checked)", note));
     }
 
-    /* item pricing (needs A's full table) */
+    /* item pricing and the programs need A's full table (not kept from CSV) */
     if (!(g->finite && g->compact)) {
         ow_pricing_options po;
         ow_pricing_options_default(&po);
@@ -128,6 +128,19 @@ json_t *ow_compare(const ow_workspace *w, const ow_compare_options *o, ow_error 
             1, 1, irB, "ex post (B pays A)", "A: picks her best action given the rewards; B: her rewards",
             irB ? "A ex post (rewards >= 0); B interim (checked per type)" : "A ex post; B interim fails for some type (checked)",
             pr->all_optimal ? "rewards proved optimal (mixed-integer program)" : "rewards a local optimum (best of many starts)"));
+    }
+
+    if (g->finite && g->compact) {
+        static const char *const skipped[] = { "item_pricing", "second_best", "efficient_least_subsidy" };
+        for (int i = 0; i < 3; i++) {
+            json_t *r = row(skipped[i], NAN, NAN, NAN, NAN, 0, 0, 0, "not computed", "not computed",
+                "not computed", "not computed: A's types come from CSV, whose full payoff table is not kept; "
+                "give the types inline to include this mechanism");
+            json_object_set_new(r, "budget_balanced", json_null());
+            json_object_set_new(r, "incentive_compatible", json_null());
+            json_object_set_new(r, "individually_rational", json_null());
+            json_array_append_new(rows, r);
+        }
     }
 
     /* the linear programs */
@@ -157,9 +170,12 @@ json_t *ow_compare(const ow_workspace *w, const ow_compare_options *o, ow_error 
         int irA = 0;
         if (sb && !ow_atable_discretised(at)) { pA = sb->fb_payoff_A; pB = sb->fb_payoff_B; }
         if (sb) irA = sb->fb_payoff_A >= sb->nash_payoff_A - 1e-9 * (1 + fabs(sb->nash_payoff_A));
-        json_array_append_new(rows, row("first_best", Wopt, pA, pB, 1.0, 1, 0, irA, "no payments",
+        json_t *r = row("first_best", Wopt, pA, pB, 1.0, 1, 0, irA, "no payments",
             "no: a planner who knows both types imposes the efficient action",
-            irA ? "A is never moved from her own choice" : "no: A loses against her own choice", NULL));
+            !sb ? "not computed (needs A's payoff table)" : irA ? "A is never moved from her own choice"
+                : "no: A loses against her own choice", NULL);
+        if (!sb) json_object_set_new(r, "individually_rational", json_null());
+        json_array_append_new(rows, r);
     }
 
     doc = json_object();

@@ -134,6 +134,14 @@ static void compare_json_should_list_every_mechanism(void **state)
                 && json_is_true(json_object_get(sb, "individually_rational")));
     json_decref(s);
     json_decref(d);
+    /* samples from CSV: the rows that need A's payoff table say so */
+    d = json_of("compare " OW_SOURCE_DIR "/tests/data/csv-game.json --json --quiet");
+    rows = at(d, "mechanisms", NULL);
+    assert_int_equal(json_array_size(rows), 8);
+    assert_true(json_is_null(json_object_get(json_array_get(rows, 5), "welfare")));
+    assert_non_null(strstr(json_string_value(json_object_get(json_array_get(rows, 5), "note")), "CSV"));
+    assert_true(json_is_number(json_object_get(json_array_get(rows, 3), "welfare")));   /* multi-offer works */
+    json_decref(d);
 }
 
 int main(void)
