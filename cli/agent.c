@@ -11,6 +11,7 @@
  */
 #include "agent.h"
 #include "oneway.h"
+#include "oneway_mech.h"
 #include <curl/curl.h>
 #include <jansson.h>
 #include <signal.h>
@@ -108,10 +109,27 @@ static int agent_b(const agent_args *a)
         size_t j, T = ow_game_num_types_B(g);
         for (j = 0; j < T && strcmp(ow_game_type_B(g, j), a->type); j++) {}
         if (j == T) { fprintf(stderr, "oneway: no B type named '%s' in %s\n", a->type, a->game); ow_workspace_free(w); ow_game_free(g); return 2; }
-        ow_offer o;
-        if (ow_offer_solve(w, j, (ow_model)a->model, &o, &err)) { fprintf(stderr, "oneway: %s\n", err.msg); ow_workspace_free(w); ow_game_free(g); return 1; }
-        spec = json_pack("{s:s, s:s, s:s, s:[f]}", "a", a->a_name, "action", ow_game_action_A(g, o.action),
-                         "outside", ow_game_action_B(g, o.outside), "payments", o.payment);
+        if (a->offers > 1) {            /* the best schedule the search finds */
+            ow_multi_options mo;
+            ow_multi_options_default(&mo);
+            mo.model = (ow_model)a->model;
+            mo.offers = a->offers;
+            ow_schedule s;
+            ow_schedule_value v;
+            if (ow_multi_optimise(w, j, &mo, &s, &v, &err)) {
+                fprintf(stderr, "oneway: %s\n", err.msg); ow_workspace_free(w); ow_game_free(g);
+                return err.status == OW_EINPUT ? 2 : 1;
+            }
+            json_t *jc = json_array(), *jp = json_array();
+            for (size_t i = 0; i < s.n; i++) { json_array_append_new(jc, json_real(v.payment[i])); json_array_append_new(jp, json_real(s.prob[i])); }
+            spec = json_pack("{s:s, s:s, s:s, s:o, s:o}", "a", a->a_name, "action", ow_game_action_A(g, s.action),
+                             "outside", ow_game_action_B(g, v.outside), "payments", jc, "probs", jp);
+        } else {
+            ow_offer o;
+            if (ow_offer_solve(w, j, (ow_model)a->model, &o, &err)) { fprintf(stderr, "oneway: %s\n", err.msg); ow_workspace_free(w); ow_game_free(g); return 1; }
+            spec = json_pack("{s:s, s:s, s:s, s:[f]}", "a", a->a_name, "action", ow_game_action_A(g, o.action),
+                             "outside", ow_game_action_B(g, o.outside), "payments", o.payment);
+        }
     }
     char *body = json_dumps(spec, JSON_COMPACT | JSON_REAL_PRECISION(17));
     char url[1024];
@@ -123,7 +141,12 @@ static int agent_b(const agent_args *a)
         if (code != 201) { fprintf(stderr, "oneway: the broker said %ld: %s\n", code, err_text(out)); json_decref(out); rc = 1; break; }
         printf("negotiation %lld: offered %s to %s for %s\n", (long long)json_integer_value(json_object_get(out, "id")),
                a->payments ? a->payments : "", a->a_name, json_string_value(json_object_get(spec, "action")));
-        if (!a->payments) printf("  payment %.17g (B type %s, %s model)\n", json_number_value(json_array_get(json_object_get(spec, "payments"), 0)), a->type, ow_model_name((ow_model)a->model));
+        if (!a->payments) {
+            json_t *pays = json_object_get(spec, "payments");
+            printf("  payment%s", json_array_size(pays) > 1 ? "s" : "");
+            for (size_t i = 0; i < json_array_size(pays); i++) printf("%s%.17g", i ? ", " : " ", json_number_value(json_array_get(pays, i)));
+            printf(" (B type %s, %s model)\n", a->type, ow_model_name((ow_model)a->model));
+        }
         json_decref(out);
     }
     free(body);

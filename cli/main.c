@@ -52,8 +52,9 @@ static const char *usage_text =
 "  broker verify --db LEDGER\n"
 "      check the ledger: its hash chain and that every negotiation followed the protocol.\n"
 "  agent b --broker URL --key KEY --game GAME --type T --a NAME [--model ..]\n"
-"        [--payments c1,c2.. --probs 1,p2.. --action A --outside B] [--repeat N]\n"
-"      B submits her best offer for her type (or the schedule given) to a broker.\n"
+"        [--offers N | --payments c1,c2.. --probs 1,p2.. --action A --outside B] [--repeat N]\n"
+"      B submits her best offer for her type (the best N-offer schedule found,\n"
+"      or the schedule given) to a broker.\n"
 "  agent a --broker URL --key KEY --game GAME --payoffs u1,..,um [--serve]\n"
 "      A answers her open offers from her payoffs (Proposition 2; backward\n"
 "      induction for schedules); the payoffs never leave the program.\n"
@@ -434,12 +435,13 @@ static int run_agent(int argc, char **argv)
             *dst = v;
             i++;
         } else if (!strcmp(s, "--serve")) a.serve = 1;
-        else if (!strcmp(s, "--model") || !strcmp(s, "--repeat") || !strcmp(s, "--interval-ms")) {
+        else if (!strcmp(s, "--model") || !strcmp(s, "--repeat") || !strcmp(s, "--interval-ms") || !strcmp(s, "--offers")) {
             uint64_t x;
             if (!v) return usage_error("%s needs a value", s);
             if (!strcmp(s, "--model")) { if ((a.model = ow_model_parse(v)) < 0) return usage_error("unknown model '%s'", v); }
             else if (parse_u64(v, &x) || x == 0 || x > 1000000) return usage_error("%s expects a whole number from 1 to 1000000", s);
             else if (!strcmp(s, "--repeat")) a.repeat = (unsigned)x;
+            else if (!strcmp(s, "--offers")) a.offers = (unsigned)x;
             else a.interval_ms = (unsigned)x;
             i++;
         } else return usage_error("unknown option '%s'", s);

@@ -48,6 +48,15 @@ check "A rejects 10 at step 1 (waiting is worth 35)" "grep -q 'step 1, rejected'
 "$ow" agent a --broker "$url" --key "$ka" --game "$game" --payoffs 70,80,75,55,50 >>"$tmp/a3"
 check "and accepts 40 at step 2" "state 3 | grep -q '\"state\":\"accepted\"' && state 3 | grep -q '\"payment\":40'"
 
+# B's agent submits the best 2-offer schedule the library finds; A answers
+"$ow" agent b --broker "$url" --key "$kb" --game "$game" --type storm-surge --a utility --offers 2 >/dev/null
+"$ow" multi "$game" --type storm-surge --offers 2 --json >"$tmp/multi.json"
+want=$(tr -d ' \n' <"$tmp/multi.json" | sed -n 's/.*"schedule":{[^}]*"payment":\[\([^]]*\)\].*/\1/p')
+got=$(state 4 | sed -n 's/.*"payments":\[\([^]]*\)\].*/\1/p')
+check "the schedule on the ledger is the library's best 2-offer schedule ($want)" "[ -n '$want' ] && [ '$want' = '$got' ]"
+"$ow" agent a --broker "$url" --key "$ka" --game "$game" --payoffs 70,80,60,55,50 >/dev/null
+check "A with Delta_A = 20 takes its first offer" "state 4 | grep -q '\"state\":\"accepted\"'"
+
 # A serving many: a background agent answers offers as they come
 "$ow" agent a --broker "$url" --key "$ka" --game "$game" --payoffs 70,80,60,55,50 --serve --interval-ms 100 >"$tmp/serve" &
 pids+=($!)
