@@ -21,7 +21,7 @@ typedef struct lab_args {
     const char *cmd, *game, *type, *action, *gamma, *prob;
     int json, model, quiet;
     uint64_t offers, restarts, seed, points, threads;
-    int have_offers, exact;
+    int have_offers, exact, signed_pay;
 } lab_args;
 
 static int lab_usage(const char *fmt, const char *arg)
@@ -60,6 +60,7 @@ static int lab_parse(int argc, char **argv, lab_args *a)
                          : !strcmp(s, "--gamma") ? &a->gamma : !strcmp(s, "--prob") ? &a->prob : NULL;
         if (!strcmp(s, "--json")) a->json = 1;
         else if (!strcmp(s, "--quiet")) a->quiet = 1;
+        else if (!strcmp(s, "--signed")) a->signed_pay = 1;
         else if (!strcmp(s, "--exact") || !strcmp(s, "--no-exact")) a->exact = s[2] == 'e' ? 1 : -1;
         else if (dst) {
             if (!v) return lab_usage("%s needs a value", s);
@@ -353,7 +354,7 @@ static int cmd_secondbest(const lab_args *a)
         fprintf(stderr, "oneway: note: A's types are finite; --points applies to continuous models only and is ignored\n");
     ow_atable *t = ow_atable_alloc(g, K, &err);
     if (!t) { rc = lab_fail(&err); goto done; }
-    ow_secondbest_options so = { a->quiet ? NULL : lp_progress, NULL, a->exact };
+    ow_secondbest_options so = { a->quiet ? NULL : lp_progress, NULL, a->exact, a->signed_pay };
     if (!(sb = ow_secondbest_solve(g, t, &so, &err))) { rc = lab_fail(&err); goto done; }
     if (a->json) {
         doc = json_object();
@@ -367,6 +368,7 @@ static int cmd_secondbest(const lab_args *a)
             json_object_set_new(dz, "method", json_string("midpoint quantiles (i + 1/2)/K per action, Latin hypercube across actions"));
         }
         json_object_set_new(doc, "types", dz);
+        json_object_set_new(doc, "payments", json_string(sb->signed_payments ? "signed" : "non-negative, from B to A"));
         json_object_set_new(doc, "nash", trio(sb->nash_welfare, sb->nash_payoff_A, sb->nash_payoff_B));
         json_object_set_new(doc, "first_best", trio(sb->fb_welfare, sb->fb_payoff_A, sb->fb_payoff_B));
         json_t *s2 = trio(sb->sb_welfare, sb->sb_payoff_A, sb->sb_payoff_B);

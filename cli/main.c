@@ -63,7 +63,7 @@ static const char *usage_text =
 "      and by the paper's conditions (3)-(4)) against B's single offer.\n"
 "  multi GAME.json --type T --offers N [--action A] [--restarts R] [--seed S] [--model ..]\n"
 "      search N-offer schedules for B's type T (Theorem 10 made visible).\n"
-"  secondbest GAME.json [--points K] [--json] [--quiet] [--exact|--no-exact]\n"
+"  secondbest GAME.json [--points K] [--json] [--quiet] [--exact|--no-exact] [--signed]\n"
 "      the best budget-balanced, Bayes-Nash IC, interim IR direct mechanism and\n"
 "      the least subsidy that buys efficiency (GLPK); continuous models on K points.\n"
 "  pricing GAME.json [--json] [--restarts R] [--seed S] [--exact|--no-exact]\n"

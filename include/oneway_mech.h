@@ -127,6 +127,9 @@ typedef struct ow_secondbest_options {
     void *progress_arg;
     int exact;                    /* 1: re-solve with GLPK's exact rational
                                      simplex; -1: never; 0 (default): when small */
+    int signed_payments;          /* 0 (default): payments go from B to A and are
+                                     never negative (spec section 3), report by
+                                     report; 1: any sign */
 } ow_secondbest_options;
 
 /* One constraint of the programs that holds with equality. */
@@ -137,6 +140,7 @@ typedef struct ow_binding {
 
 typedef struct ow_secondbest {
     size_t nA, T, m;
+    int signed_payments;      /* the option the programs were solved with */
     /* first best (efficient allocation, no payments) and Nash */
     double fb_welfare, fb_payoff_A, fb_payoff_B;
     double nash_welfare, nash_payoff_A, nash_payoff_B;

@@ -146,7 +146,7 @@ json_t *ow_compare(const ow_workspace *w, const ow_compare_options *o, ow_error 
     /* the linear programs */
     if (!(g->finite && g->compact)) {
         if (!(at = ow_atable_alloc(g, o->points, err))) goto fail;
-        ow_secondbest_options sbo = { o->progress, o->progress_arg, 0 };
+        ow_secondbest_options sbo = { o->progress, o->progress_arg, 0, 0 };
         if (!(sb = ow_secondbest_solve(g, at, &sbo, err))) goto fail;
         int disc = ow_atable_discretised(at);
         if (disc) snprintf(note, sizeof note, "on A's types discretised into %zu points (PoA against that discretisation's first best %.10g)",

@@ -5,12 +5,15 @@
  *
  * A direct mechanism maps reports (i, j) to a lottery x_ij over A's actions
  * (B best-responds to the action played, so she gets w(a, theta_j)) and a
- * payment t_ij from B to A: budget balance holds outcome by outcome.
+ * payment t_ij from B to A: budget balance holds outcome by outcome, and
+ * by the spec's convention (section 3) t_ij >= 0; an option lifts that.
  * Incentive compatibility (Bayes-Nash) and interim individual rationality
  * (against each type's Nash payoff) involve t only through the interim
  * payments T_A(i) = sum_j pi_j t_ij and T_B(j) = sum_i alpha_i t_ij, and any
  * pair with sum_i alpha_i T_A(i) = sum_j pi_j T_B(j) = E is met by
- * t_ij = T_A(i) + T_B(j) - E.  So the program is over x, T_A, T_B and the
+ * t_ij = T_A(i) + T_B(j) - E, and, when T_A >= 0 and T_B >= 0, by the
+ * non-negative t_ij = T_A(i) T_B(j) / E (so non-negative payments are two
+ * bounds).  So the program is over x, T_A, T_B and the
  * interim allocations Q_A(i, a) = sum_j pi_j x_ija, Q_B(j, a) =
  * sum_i alpha_i x_ija, which keeps each incentive constraint to 2m + 2
  * entries:
@@ -160,7 +163,7 @@ static ow_status tab_init(tab *t, const ow_game *g, const ow_atable *at, ow_erro
  * of every lie, IR, lotteries; fills payoffs and (optionally) the binding
  * IR/IC constraints.  Returns the largest violation. */
 static double verify(const tab *tb, const double *x, const double *tA, const double *tB,
-                     int bb, double *pA, double *pB,
+                     int bb, int nonneg, double *pA, double *pB,
                      ow_binding *bind, size_t *nbind)
 {
     size_t n = tb->n, T = tb->T, m = tb->m;
@@ -185,6 +188,7 @@ static double verify(const tab *tb, const double *x, const double *tA, const dou
             PA[i] += tb->pi[j] * ta;
             PB[j] += tb->al[i] * tbp;
             if (bb) viol = fmax(viol, fabs(tbp - ta));            /* budget balance */
+            if (nonneg) viol = fmax(viol, fmax(-ta, -tbp));       /* from B to A */
         }
     size_t nb = 0;
     double sumA = 0, sumB = 0;
@@ -274,6 +278,7 @@ ow_secondbest *ow_secondbest_solve(const ow_game *g, const ow_atable *at,
     glp_term_hook(term_hook, &hook);
     if (!r) goto nomem;
     r->nA = n; r->T = T; r->m = m;
+    r->signed_payments = o && o->signed_payments;
     r->x = malloc(nx * sizeof *r->x);
     r->t = malloc(n * T * sizeof *r->t);
     r->binding = malloc(OW_LP_MAX_BINDING * sizeof *r->binding);
@@ -297,6 +302,10 @@ ow_secondbest *ow_secondbest_solve(const ow_game *g, const ow_atable *at,
     r->nash_welfare = r->nash_payoff_A + r->nash_payoff_B;
 
     /* ---- the second-best program */
+    /* payments: non-negative report by report exist iff T_A >= 0 and
+     * T_B >= 0 (then t_ij = T_A(i) T_B(j) / E has those means), so the
+     * spec's convention is two bounds; signed payments drop them */
+    int nonneg = !(o && o->signed_payments);
     size_t ncols = nx + n * m + T * m + n + T;
     size_t nrows = n * T + n * m + T * m + 1 + n + T + n * (n - 1) + T * (T - 1);
     double nnz = (double)nx * 3 + (double)(n * (n - 1) + T * (T - 1)) * (double)(2 * m + 2) + (double)(n + T) * (double)(m + 2);
@@ -313,7 +322,7 @@ ow_secondbest *ow_secondbest_solve(const ow_game *g, const ow_atable *at,
     r->lp_rows = nrows; r->lp_cols = ncols;
     for (size_t c = 1; c <= nx; c++) glp_set_col_bnds(B.lp, (int)c, GLP_DB, 0, 1);
     for (size_t c = nx + 1; c <= nx + n * m + T * m; c++) glp_set_col_bnds(B.lp, (int)c, GLP_DB, 0, 1);
-    for (size_t c = nx + n * m + T * m + 1; c <= ncols; c++) glp_set_col_bnds(B.lp, (int)c, GLP_FR, 0, 0);
+    for (size_t c = nx + n * m + T * m + 1; c <= ncols; c++) glp_set_col_bnds(B.lp, (int)c, nonneg ? GLP_LO : GLP_FR, 0, 0);
     for (size_t i = 0; i < n; i++)
         for (size_t a = 0; a < m; a++) glp_set_obj_coef(B.lp, COL_QA(i, a), tb.al[i] * tb.u[i * m + a]);
     for (size_t j = 0; j < T; j++)
@@ -338,7 +347,7 @@ ow_secondbest *ow_secondbest_solve(const ow_game *g, const ow_atable *at,
             ADD(COL_QB(j, a), 1);
             for (size_t i = 0; i < n; i++) ADD(COL_X(i, j, a), -tb.al[i]);
         }
-    glp_set_row_bnds(B.lp, ++row, GLP_FX, 0, 0);   /* budget balance */
+    glp_set_row_bnds(B.lp, ++row, GLP_FX, 0, 0);   /* what A gets is what B pays */
     for (size_t i = 0; i < n; i++) ADD(COL_TA(i), tb.al[i]);
     for (size_t j = 0; j < T; j++) ADD(COL_TB(j), -tb.pi[j]);
     for (size_t i = 0; i < n; i++) {               /* IR_A */
@@ -377,7 +386,9 @@ ow_secondbest *ow_secondbest_solve(const ow_game *g, const ow_atable *at,
     for (size_t i = 0; i < n; i++) E += tb.al[i] * glp_get_col_prim(B.lp, COL_TA(i));
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < T; j++)
-            r->t[i * T + j] = glp_get_col_prim(B.lp, COL_TA(i)) + glp_get_col_prim(B.lp, COL_TB(j)) - E;
+            r->t[i * T + j] = !nonneg ? glp_get_col_prim(B.lp, COL_TA(i)) + glp_get_col_prim(B.lp, COL_TB(j)) - E
+                            : E > 0 ? fmax(0, glp_get_col_prim(B.lp, COL_TA(i))) * fmax(0, glp_get_col_prim(B.lp, COL_TB(j))) / E
+                            : 0;
     double sb_obj = glp_get_obj_val(B.lp);
     int small = (o && o->exact == 1) || ((!o || o->exact == 0) && n * T <= OW_LP_EXACT_MAX);
     if (small) {
@@ -386,7 +397,7 @@ ow_secondbest *ow_secondbest_solve(const ow_game *g, const ow_atable *at,
         r->exact_sb_welfare = glp_get_obj_val(B.lp);
     }
     lpb_free(&B);
-    r->sb_violation = verify(&tb, r->x, r->t, r->t, 1, &r->sb_payoff_A, &r->sb_payoff_B, r->binding, &r->nbinding);
+    r->sb_violation = verify(&tb, r->x, r->t, r->t, 1, nonneg, &r->sb_payoff_A, &r->sb_payoff_B, r->binding, &r->nbinding);
     r->sb_welfare = r->sb_payoff_A + r->sb_payoff_B;
     (void)sb_obj;
 
@@ -405,8 +416,9 @@ ow_secondbest *ow_secondbest_solve(const ow_game *g, const ow_atable *at,
             qa[i * m + e] += tb.pi[j];
             qb[j * m + e] += tb.al[i];
         }
-    for (size_t i = 0; i < n; i++) { glp_set_col_bnds(B.lp, (int)(1 + i), GLP_FR, 0, 0); glp_set_obj_coef(B.lp, (int)(1 + i), tb.al[i]); }
-    for (size_t j = 0; j < T; j++) { glp_set_col_bnds(B.lp, (int)(1 + n + j), GLP_FR, 0, 0); glp_set_obj_coef(B.lp, (int)(1 + n + j), -tb.pi[j]); }
+    int kind = nonneg ? GLP_LO : GLP_FR;          /* A receives, B pays: never negative */
+    for (size_t i = 0; i < n; i++) { glp_set_col_bnds(B.lp, (int)(1 + i), kind, 0, 0); glp_set_obj_coef(B.lp, (int)(1 + i), tb.al[i]); }
+    for (size_t j = 0; j < T; j++) { glp_set_col_bnds(B.lp, (int)(1 + n + j), kind, 0, 0); glp_set_obj_coef(B.lp, (int)(1 + n + j), -tb.pi[j]); }
     row = 0;
 #define ADD(c, v) do { if (lpb_add(&B, row, (c), (v))) fail_mem = 1; } while (0)
     for (size_t i = 0; i < n; i++) {
@@ -455,7 +467,7 @@ ow_secondbest *ow_secondbest_solve(const ow_game *g, const ow_atable *at,
         r->exact_checked = 1;
     }
     lpb_free(&B);
-    r->ls_violation = verify(&tb, xe, tA, tBp, 0, &r->ls_payoff_A, &r->ls_payoff_B, NULL, NULL);
+    r->ls_violation = verify(&tb, xe, tA, tBp, 0, nonneg, &r->ls_payoff_A, &r->ls_payoff_B, NULL, NULL);
     free(tA); free(tBp); free(xe);
     tab_free(&tb);
     glp_term_hook(NULL, NULL);

@@ -23,7 +23,7 @@ static ow_secondbest *solve_sb(const ow_game *g, ow_atable **tp)
     ow_error e;
     ow_atable *t = ow_atable_alloc(g, 16, &e);
     if (!t) fail_msg("%s", e.msg);
-    ow_secondbest_options o = { NULL, NULL, 0 };
+    ow_secondbest_options o = { NULL, NULL, 0, 0 };
     ow_secondbest *sb = ow_secondbest_solve(g, t, &o, &e);
     if (!sb) fail_msg("%s", e.msg);
     *tp = t;
@@ -146,6 +146,8 @@ static void returned_mechanisms_should_pass_an_independent_recheck(void **state)
             for (int c = 0; c < b.k; c++) { double v = 0; for (int a = 0; a < m; a++) v += q[a] * b.ub[j][a][c]; NB[j] = fmax(NB[j], v); }
         }
         double tol = 1e-7 * 12, W = 0;
+        /* payments go from B to A (spec section 3) */
+        for (int c = 0; c < n * T; c++) if (sb->t[c] < 0) fail_msg("payment %d is negative: %g", c, sb->t[c]);
         /* lotteries */
         for (int c = 0; c < n * T; c++) {
             double s = 0;
@@ -214,6 +216,33 @@ static char *csv_game(void)
                "\"B\":{\"actions\":[\"b\"],\"payoff\":[[1],[2]]}}");
 }
 
+/* Payments of any sign can only help; with one B type and the spec's
+ * non-negative payments the two programs agree on the bilateral trade. */
+static void signed_payments_should_never_do_worse(void **state)
+{
+    (void)state;
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, 57);
+    for (int it = 0; it < 40; it++) {
+        bg b;
+        gen(rng, &b, 1);
+        char *js = to_json(&b, 1);
+        ow_game *g = load_ok(js);
+        ow_error e;
+        ow_atable *t = ow_atable_alloc(g, 16, &e);
+        ow_secondbest_options o = { NULL, NULL, 0, 0 };
+        ow_secondbest *nn = ow_secondbest_solve(g, t, &o, &e);
+        o.signed_payments = 1;
+        ow_secondbest *sg = ow_secondbest_solve(g, t, &o, &e);
+        assert_non_null(nn); assert_non_null(sg);
+        assert_true(sg->sb_welfare >= nn->sb_welfare - 1e-9 * fmax(1, fabs(nn->sb_welfare)));
+        assert_true(sg->subsidy <= nn->subsidy + 1e-9 * fmax(1, fabs(nn->subsidy)));
+        assert_true(sg->sb_violation <= 1e-7);
+        ow_secondbest_free(nn); ow_secondbest_free(sg); ow_atable_free(t); ow_game_free(g); free(js);
+    }
+    gsl_rng_free(rng);
+}
+
 static void atable_should_refuse_what_the_programs_cannot_take(void **state)
 {
     (void)state;
@@ -251,6 +280,7 @@ int main(void)
         cmocka_unit_test(bilateral_trade_should_converge_to_myerson_satterthwaite),
         cmocka_unit_test(one_b_type_should_reach_the_first_best_when_groves_payments_fit),
         cmocka_unit_test(returned_mechanisms_should_pass_an_independent_recheck),
+        cmocka_unit_test(signed_payments_should_never_do_worse),
         cmocka_unit_test(atable_should_refuse_what_the_programs_cannot_take),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
