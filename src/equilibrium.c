@@ -100,18 +100,39 @@ static ow_status finite_init(ow_workspace *w, ow_error *err)
         for (size_t i = 0; i < w->K[a]; i++) w->S[a][i] = w->sN[w->P[a][i]];
     }
     if (fail2) return ow__fail(err, OW_ENOMEM, "out of memory");
-    int fail3 = 0;
-    #pragma omp parallel for schedule(dynamic, 1)
     for (size_t a = 0; a < m; a++) {
         size_t nz = 0;
         while (nz < w->K[a] && w->D[a][nz] <= 0) nz++;
         w->nzero[a] = nz;
+    }
+    return OW_OK;
+}
+
+/* The paper model's envelopes (finite.c), once B's sums are known: each
+ * covers only the entries below the largest Delta_B of its action. */
+static ow_status finite_hulls(ow_workspace *w, ow_error *err)
+{
+    const ow_game *g = w->g;
+    size_t m = g->m;
+    w->hmax = ow__malloc(m, sizeof *w->hmax, err);
+    if (!w->hmax) return OW_ENOMEM;
+    for (size_t a = 0; a < m; a++) {
+        double h = 0;
+        for (size_t j = 0; j < g->T; j++) {
+            double uO;
+            ow_outside_option(w, j, a, NULL, &uO);
+            h = fmax(h, ow__best_B(g, j, a, NULL) - uO);
+        }
+        w->hmax[a] = h;
+    }
+    int fail = 0;
+    #pragma omp parallel for schedule(dynamic, 1)
+    for (size_t a = 0; a < m; a++)
         if (ow__hull_build(w, a)) {
             #pragma omp atomic write
-            fail3 = 1;
+            fail = 1;
         }
-    }
-    if (fail3) return ow__fail(err, OW_ENOMEM, "out of memory");
+    if (fail) return ow__fail(err, OW_ENOMEM, "out of memory");
     return OW_OK;
 }
 
@@ -197,6 +218,7 @@ ow_workspace *ow_workspace_alloc(const ow_game *g, ow_error *err)
             if (w->q[a] != 0.0)
                 for (size_t b = 0; b < g->k; b++) w->tot[j * g->k + b] += w->q[a] * r[b];
         }
+    if (g->finite && finite_hulls(w, err)) goto err;
     return w;
 err:
     ow_workspace_free(w);
@@ -216,7 +238,7 @@ void ow_workspace_free(ow_workspace *w)
     if (w->hull) for (size_t a = 0; a < w->m; a++) free(w->hull[a]);
     if (w->S) for (size_t a = 0; a < w->m; a++) free(w->S[a]);
     free(w->S);
-    free(w->cumw); free(w->hull); free(w->nhull); free(w->tau); free(w->K);
+    free(w->cumw); free(w->hull); free(w->nhull); free(w->hmax); free(w->tau); free(w->K);
     free(w->M_own); free(w->sN_own); free(w->colmean_own);
     free(w->q); free(w->tot); free(w->D); free(w->P);
     free(w->nzero); free(w->jumps); free(w->njumps); free(w->jump_off); free(w->dmax);

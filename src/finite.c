@@ -111,8 +111,15 @@ static inline double slope(const ow_workspace *w, size_t a, uint32_t pos)
 
 int ow__hull_build(ow_workspace *w, size_t a)
 {
-    size_t K = w->K[a];
     const double *D = w->D[a];
+    size_t K = w->K[a];
+    {   /* only entries below hmax: a line with d >= hmax is <= 0 wherever
+         * it is asked (x <= hmax), and the baseline line is >= 0 with a
+         * smaller payment, so it never wins, not even a tie */
+        size_t lo = 0, hi = K;
+        while (lo < hi) { size_t mid = lo + (hi - lo) / 2; if (D[mid] < w->hmax[a]) lo = mid + 1; else hi = mid; }
+        K = lo;
+    }
     uint32_t *H = malloc((K + 1) * sizeof *H);
     double *S = malloc((K + 1) * sizeof *S), *B = malloc((K + 1) * sizeof *B);
     if (!H || !S || !B) { free(H); free(S); free(B); return -1; }
@@ -143,7 +150,20 @@ int ow__hull_build(ow_workspace *w, size_t a)
 }
 
 /* max_k W_k (x - d_k) over the prefix, smallest d among ties (tolerance);
- * returns the value and the position (UINT32_MAX: c = 0, nobody accepts) */
+ * returns the value and the position (UINT32_MAX: c = 0, nobody accepts).
+ * Exact for x <= hmax[a]; beyond, the entries the envelope leaves out may
+ * be worth up to W_K (x - hmax[a]) (ow__hull_bound). */
+double ow__hull_bound(const ow_workspace *w, size_t a, double x)
+{
+    uint32_t pos;
+    double v = ow__hull_query(w, a, x, &pos);
+    if (x > w->hmax[a] && w->K[a] > 0) {
+        double WK = w->g->equal_weights ? (double)w->K[a] / (double)w->n : w->cumw[a][w->K[a] - 1];
+        v = fmax(v, WK * (x - w->hmax[a]));
+    }
+    return v;
+}
+
 double ow__hull_query(const ow_workspace *w, size_t a, double x, uint32_t *pos)
 {
     const uint32_t *H = w->hull[a];

@@ -154,7 +154,10 @@ struct ow_workspace {
     double *tau;          /* m: every Delta_A <= tau[a] is kept (INFINITY: all) */
     double **cumw;        /* m: cumulative weights (unequal weights only) */
     size_t *nzero;        /* m: entries with Delta_A == 0 */
-    uint32_t **hull;      /* m: the paper model's upper envelope */
+    uint32_t **hull;      /* m: the paper model's upper envelope ... */
+    double *hmax;         /* m: ... of the entries with Delta_A < hmax[a] =
+                             max_j max(Delta_B(a, theta_j), 0), which are all
+                             a paper-model offer for a can use */
     size_t *nhull;
     int own;              /* the lists are ours (built from u), not the game's */
     double *M_own, *colmean_own;
@@ -198,6 +201,8 @@ int ow__radix_sort(double *d, uint32_t *row, size_t n);
 void ow__thresholds(const ow_game *g, double *tau);
 int ow__hull_build(ow_workspace *w, size_t a);
 double ow__hull_query(const ow_workspace *w, size_t a, double x, uint32_t *pos);
+/* an upper bound of max_k W_k (x - d_k) over every kept entry, any x */
+double ow__hull_bound(const ow_workspace *w, size_t a, double x);
 /* csv.c: one number in [p, end), bit for bit strtod's; NULL if none */
 const char *ow__parse_number(const char *p, const char *end, double *out);
 /* csv.c: {"csv": FILE} straight into the COMPACT form */

@@ -379,8 +379,7 @@ ow_status ow_offer_solve(const ow_workspace *w, size_t j, ow_model model,
             for (size_t b = 0; b < k; b++) {
                 double minb = INFINITY;
                 for (size_t i = 0; i < m; i++) minb = fmin(minb, ow__ub(g, j, i)[b]);
-                uint32_t pos;
-                double h = ow__hull_query(w, a, wa - minb, &pos);
+                double h = ow__hull_bound(w, a, wa - minb);
                 bound = fmax(bound, fmax(h, 0) + w->tot[j * k + b]);
             }
             ubnd[a] = bound;
