@@ -41,10 +41,11 @@ static const char *usage_text =
 "  solve GAME.json --report DIR\n"
 "      also write DIR/index.html: the tables and figures, self-contained.\n"
 "  sweep GAME.json --vary PATH=FROM:TO:STEPS [--vary ...] [--model ..]\n"
-"        [--json] [--plot FILE.svg|.pdf|.png] [--metrics poa.nash,poa.single_offer]\n"
+"        [--json] [--plot FILE.svg|.pdf|.png] [--metrics poa.nash,poa.single_offer] [--mechanisms]\n"
 "      solve the game at every grid point of one or two of its values (a path\n"
 "      into the game file, e.g. B.types[0].payoff[0][0]); CSV on stdout, one row\n"
-"      per point, one column per figure named by its JSON path in solve --json.\n"
+"      per point, one column per figure named by its JSON path in solve --json;\n"
+"      --mechanisms adds every mechanism of `compare` (compare.<name>.poa, ...).\n"
 "  broker --db LEDGER --listen HOST:PORT\n"
 "      serve the broker's HTTP/JSON API (docs/broker-api.md) until SIGINT/SIGTERM.\n"
 "  broker add-party NAME --db LEDGER\n"
@@ -113,7 +114,7 @@ typedef struct args {
     const char *cmd, *game, *report, *plot, *plots, *metrics, *db, *sub, *listen;
     const char *vary[2];
     int nvary;
-    int json, model;
+    int json, model, mechanisms;
     uint64_t seed, rounds, mc_samples, threads;
     int have_rounds;
 } args;
@@ -128,6 +129,7 @@ static int parse(int argc, char **argv, args *a)
         const char *s = argv[i];
         const char *val = (i + 1 < argc) ? argv[i + 1] : NULL;
         if (!strcmp(s, "--json")) a->json = 1;
+        else if (!strcmp(s, "--mechanisms")) a->mechanisms = 1;
         else if (!strcmp(s, "--db") || !strcmp(s, "--listen")) {
             if (!val) return usage_error("%s needs a value", s);
             if (!strcmp(s, "--db")) a->db = val; else a->listen = val;
@@ -285,6 +287,7 @@ static int cmd_sweep(const args *a)
     o.model = (ow_model)a->model;
     o.seed = a->seed;
     o.mc_samples = a->mc_samples;
+    o.mechanisms = a->mechanisms;
 #ifdef OW_HAVE_MPI
     if (g_ranks > 1) {
         int failed;

@@ -191,6 +191,9 @@ typedef struct ow_solve_options {
                                  continuous model; 0: not estimated (NaN) */
     size_t part, nparts;      /* solve only B types j with j % nparts == part
                                  (default 0 of 1: all); see ow_solution_finish */
+    int mechanisms;           /* sweeps only (oneway_plot.h): also compare every
+                                 mechanism at each point (oneway_mech.h);
+                                 ow_solve ignores it.  Default 0. */
 } ow_solve_options;
 
 void ow_solve_options_default(ow_solve_options *o);

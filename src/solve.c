@@ -24,6 +24,7 @@ void ow_solve_options_default(ow_solve_options *o)
     o->mc_samples = 1000000;
     o->part = 0;
     o->nparts = 1;
+    o->mechanisms = 0;
 }
 
 void ow_solution_free(ow_solution *s)

@@ -12,6 +12,7 @@
  * keeps one code path for loading and is cheap next to solving.
  */
 #include "internal.h"
+#include "oneway_mech.h"
 #include "oneway_plot.h"
 #include "oneway_report.h"
 #include <errno.h>
@@ -298,6 +299,24 @@ ow_sweep *ow_sweep_run_part(const char *game_path, const ow_axis *axes, size_t n
         if (sol) {
             s->docs[p] = ow_report_solve_json(g, sol);
             if (!s->game) s->game = ow__strdup(g->name);
+            if (s->docs[p] && opt && opt->mechanisms) {
+                /* every mechanism, by name: compare.<name>.<figure> */
+                ow_compare_options co;
+                ow_compare_options_default(&co);
+                co.seed = opt->seed;
+                json_t *cmp = ow_compare(w, &co, &e), *byname = json_object();
+                size_t i;
+                json_t *row;
+                json_array_foreach(json_object_get(cmp, "mechanisms"), i, row) {
+                    json_t *fig = json_object();
+                    static const char *const keys[] = { "welfare", "payoff_A", "payoff_B", "poa" };
+                    for (int k = 0; k < 4; k++) json_object_set(fig, keys[k], json_object_get(row, keys[k]));
+                    json_object_set_new(byname, json_string_value(json_object_get(row, "name")), fig);
+                }
+                if (!cmp) { json_decref(byname); ow_solution_free(sol); sol = NULL; }
+                else json_object_set_new(s->docs[p], "compare", byname);
+                json_decref(cmp);
+            }
         }
         ow_solution_free(sol);
         ow_workspace_free(w);
@@ -384,6 +403,17 @@ const char *ow_metric_label(const char *name, char *buf, size_t len)
     };
     for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
         if (!strcmp(tab[i].k, name)) { snprintf(buf, len, "%s", tab[i].v); return buf; }
+    if (!strncmp(name, "compare.", 8)) {      /* compare.<mechanism>.<figure> */
+        const char *mech = name + 8, *dot = strrchr(mech, '.');
+        if (dot) {
+            const char *fig = dot + 1;
+            const char *what = !strcmp(fig, "poa") ? "PoA" : !strcmp(fig, "welfare") ? "welfare"
+                             : !strcmp(fig, "payoff_A") ? "A's payoff" : !strcmp(fig, "payoff_B") ? "B's payoff" : fig;
+            int n = snprintf(buf, len, "%s, %.*s", what, (int)(dot - mech), mech);
+            for (int i = 0; i < n && (size_t)i < len; i++) if (buf[i] == '_') buf[i] = ' ';
+            return buf;
+        }
+    }
     snprintf(buf, len, "%s", name);
     return buf;
 }

@@ -25,6 +25,9 @@ mpirun -n 2 "$ow" sweep "$src/examples/restoration.json" --vary "$v" --mc-sample
 mpirun -n 3 "$ow" sweep "$src/examples/restoration.json" --vary "$v" --mc-samples 2000 --json >"$tmp/w3.json" 2>/dev/null
 check "sweep CSV with 2 ranks is identical" "[ -s '$tmp/w2.csv' ] && cmp -s '$tmp/w1.csv' '$tmp/w2.csv'"
 check "sweep JSON with 3 ranks is identical" "[ -s '$tmp/w3.json' ] && cmp -s '$tmp/w1.json' '$tmp/w3.json'"
+"$ow" sweep "$src/examples/example-1.json" --vary 'B.types[0].payoff[0][0]=20:300:4' --mechanisms --json >"$tmp/m1.json" 2>/dev/null
+mpirun -n 2 "$ow" sweep "$src/examples/example-1.json" --vary 'B.types[0].payoff[0][0]=20:300:4' --mechanisms --json >"$tmp/m2.json" 2>/dev/null
+check "sweep with every mechanism, 2 ranks, is identical" "[ -s '$tmp/m2.json' ] && grep -q second_best '$tmp/m2.json' && cmp -s '$tmp/m1.json' '$tmp/m2.json'"
 mpirun -n 2 "$ow" sweep "$src/examples/example-1.json" --vary 'A.types.independent[0].low=0:200:4' >"$tmp/o" 2>"$tmp/e"; rc=$?
 check "a bad grid point under MPI is exit 2 with nothing on stdout" "[ $rc -eq 2 ] && [ ! -s '$tmp/o' ] && grep -q 'at grid point' '$tmp/e'"
 "$ow" solve "$src/examples/restoration.json" --mc-samples 5000 --json >"$tmp/v1" 2>/dev/null

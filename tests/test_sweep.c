@@ -3,6 +3,7 @@
 #include "helpers.h"
 #include "oneway_plot.h"
 #include "oneway_report.h"
+#include "oneway_mech.h"
 #include <jansson.h>
 
 #define EX1 OW_SOURCE_DIR "/examples/example-1.json"
@@ -79,6 +80,56 @@ static void sweep_should_equal_solve_at_each_point(void **state)
     ow_sweep_free(s);
 }
 
+/* with mechanisms: compare.<name>.<figure> equals `compare` run at the point */
+static double compare_at(double x, const char *mech, const char *fig)
+{
+    json_t *doc = json_load_file(EX1, JSON_DECODE_INT_AS_REAL, NULL);
+    json_real_set(json_array_get(json_array_get(json_object_get(json_array_get(json_object_get(json_object_get(doc, "B"), "types"), 0),
+                  "payoff"), 0), 0), x);
+    char *text = json_dumps(doc, JSON_REAL_PRECISION(17));
+    ow_error e = { OW_OK, "" };
+    ow_game *g = ow_game_load_string(text, "x", OW_SOURCE_DIR "/examples", &e);
+    if (!g) fail_msg("%s", e.msg);
+    ow_workspace *w = ws_ok(g);
+    ow_compare_options co;
+    ow_compare_options_default(&co);
+    json_t *c = ow_compare(w, &co, &e);
+    if (!c) fail_msg("%s", e.msg);
+    double v = NAN;
+    size_t i;
+    json_t *row;
+    json_array_foreach(json_object_get(c, "mechanisms"), i, row)
+        if (!strcmp(json_string_value(json_object_get(row, "name")), mech)) v = json_number_value(json_object_get(row, fig));
+    json_decref(c); json_decref(doc); free(text);
+    ow_workspace_free(w); ow_game_free(g);
+    return v;
+}
+
+static void sweep_with_mechanisms_should_equal_compare_at_each_point(void **state)
+{
+    (void)state;
+    ow_error e = { OW_OK, "" };
+    ow_axis ax[1] = { { 0 } };
+    assert_int_equal(ow_axis_parse("B.types[0].payoff[0][0]=40:240:3", &ax[0], &e), OW_OK);
+    ow_solve_options o = opts();
+    o.mechanisms = 1;
+    ow_sweep *s = ow_sweep_run(EX1, ax, 1, &o, NULL, NULL, &e);
+    free(ax[0].path);
+    if (!s) fail_msg("%s", e.msg);
+    static const char *const mech[] = { "second_best", "item_pricing", "multi_offer", "single_offer_bayes" };
+    for (int k = 0; k < 4; k++) {
+        char name[96];
+        snprintf(name, sizeof name, "compare.%s.welfare", mech[k]);
+        long c = ow_sweep_col(s, name);
+        if (c < 0) fail_msg("no column %s", name);
+        for (size_t p = 0; p < 3; p++)
+            assert_close(s->table[p * s->ncols + (size_t)c], compare_at(40 + 100.0 * (double)p, mech[k], "welfare"), 1e-12);
+    }
+    char lab[128];
+    assert_string_equal(ow_metric_label("compare.second_best.poa", lab, sizeof lab), "PoA, second best");
+    ow_sweep_free(s);
+}
+
 static void sweep_two_values_should_equal_solve(void **state)
 {
     (void)state;
@@ -128,6 +179,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(sweep_should_equal_solve_at_each_point),
         cmocka_unit_test(sweep_two_values_should_equal_solve),
+        cmocka_unit_test(sweep_with_mechanisms_should_equal_compare_at_each_point),
         cmocka_unit_test(sweep_should_refuse_bad_paths_points_and_grids),
     };
     return cmocka_run_group_tests_name("sweep", tests, NULL, NULL);
