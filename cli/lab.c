@@ -21,7 +21,7 @@ typedef struct lab_args {
     const char *cmd, *game, *type, *action, *gamma, *prob;
     int json, model, quiet;
     uint64_t offers, restarts, seed, points, threads;
-    int have_offers, exact, signed_pay;
+    int have_offers, have_points, exact, signed_pay;
 } lab_args;
 
 static int lab_usage(const char *fmt, const char *arg)
@@ -77,10 +77,15 @@ static int lab_parse(int argc, char **argv, lab_args *a)
                 fprintf(stderr, "oneway: %s expects a non-negative whole number, found '%s'\n", s, v);
                 return 2;
             }
+            if ((!strcmp(s, "--restarts") && (x < 1 || x > 100000)) || (!strcmp(s, "--points") && x > 1000000)) {
+                fprintf(stderr, "oneway: %s expects a whole number from 1 to %s, found '%s'\n", s,
+                        !strcmp(s, "--restarts") ? "100000" : "1000000", v);
+                return 2;
+            }
             if (!strcmp(s, "--offers")) { a->offers = x; a->have_offers = 1; }
             else if (!strcmp(s, "--restarts")) a->restarts = x;
             else if (!strcmp(s, "--seed")) a->seed = x;
-            else if (!strcmp(s, "--points")) a->points = x;
+            else if (!strcmp(s, "--points")) { a->points = x; a->have_points = 1; }
             else a->threads = x;
             i++;
         } else if (s[0] == '-' && s[1]) return lab_usage("unknown option '%s'", s);
@@ -349,8 +354,8 @@ static int cmd_secondbest(const lab_args *a)
     int rc = 0;
     ow_secondbest *sb = NULL;
     json_t *doc = NULL;
-    size_t K = a->points ? a->points : 64;
-    if (a->points && ow_game_is_finite(g))
+    size_t K = a->have_points ? a->points : 64;
+    if (a->have_points && ow_game_is_finite(g))
         fprintf(stderr, "oneway: note: A's types are finite; --points applies to continuous models only and is ignored\n");
     ow_atable *t = ow_atable_alloc(g, K, &err);
     if (!t) { rc = lab_fail(&err); goto done; }
@@ -513,9 +518,12 @@ static int cmd_compare(const lab_args *a)
     ow_compare_options_default(&co);
     if (a->have_offers) co.offers = a->offers;
     if (a->restarts) co.restarts = a->restarts;
-    if (a->points) co.points = a->points;
+    if (a->have_points) co.points = a->points;
     co.seed = a->seed;
-    if (!a->quiet) fprintf(stderr, "oneway: comparing mechanisms on %s ...\n", ow_game_name(g));
+    if (!a->quiet) {
+        fprintf(stderr, "oneway: comparing mechanisms on %s ...\n", ow_game_name(g));
+        co.progress = lp_progress;
+    }
     if (!(doc = ow_compare(w, &co, &err))) { rc = lab_fail(&err); goto done; }
     if (a->json) emit(doc);
     else {

@@ -215,7 +215,7 @@ typedef struct ow_compare_options {
     size_t restarts;
     size_t points;            /* discretisation of continuous models (default 64) */
     uint64_t seed;
-    ow_lp_progress_fn progress;
+    ow_lp_progress_fn progress;   /* a line per step of the comparison; NULL: quiet */
     void *progress_arg;
 } ow_compare_options;
 

@@ -105,6 +105,11 @@ json_t *ow_compare(const ow_workspace *w, const ow_compare_options *o, ow_error 
         for (size_t j = 0; j < T; j++) {
             ow_schedule s;
             ow_schedule_value v;
+            if (o->progress) {
+                char msg[160];
+                snprintf(msg, sizeof msg, "compare: searching %zu-offer schedules, B type %zu of %zu\n", mo.offers, j + 1, T);
+                o->progress(msg, o->progress_arg);
+            }
             if (ow_multi_optimise(w, j, &mo, &s, &v, err)) goto fail;
             W += g->pi[j] * v.welfare; pA += g->pi[j] * v.payoff_A; pB += g->pi[j] * v.payoff_B;
             if (v.payoff_B < nashB[j] - ow__tol(nashB[j]) - 1e-9 * fabs(nashB[j])) irB = 0;
@@ -121,6 +126,7 @@ json_t *ow_compare(const ow_workspace *w, const ow_compare_options *o, ow_error 
         ow_pricing_options po;
         ow_pricing_options_default(&po);
         po.seed = o->seed;
+        if (o->progress) o->progress("compare: item pricing\n", o->progress_arg);
         if (!(pr = ow_pricing_solve(w, &po, err))) goto fail;
         int irB = 1;
         for (size_t j = 0; j < T; j++) if (pr->payoff_B_type[j] < nashB[j] - ow__tol(nashB[j]) - 1e-9 * fabs(nashB[j])) irB = 0;
@@ -146,7 +152,8 @@ json_t *ow_compare(const ow_workspace *w, const ow_compare_options *o, ow_error 
     /* the linear programs */
     if (!(g->finite && g->compact)) {
         if (!(at = ow_atable_alloc(g, o->points, err))) goto fail;
-        ow_secondbest_options sbo = { o->progress, o->progress_arg, 0, 0 };
+        ow_secondbest_options sbo = { NULL, NULL, 0, 0 };
+        if (o->progress) o->progress("compare: the second best and the least subsidy (GLPK)\n", o->progress_arg);
         if (!(sb = ow_secondbest_solve(g, at, &sbo, err))) goto fail;
         int disc = ow_atable_discretised(at);
         if (disc) snprintf(note, sizeof note, "on A's types discretised into %zu points (PoA against that discretisation's first best %.10g)",
