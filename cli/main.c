@@ -12,6 +12,7 @@
 #include "oneway_broker.h"
 #include "agent.h"
 #include "lab.h"
+#include "oneway_mech.h"
 #ifdef OW_HAVE_MPI
 #include "mpi.h"
 #endif
@@ -38,8 +39,9 @@ static const char *usage_text =
 "  simulate GAME.json --rounds N [--seed S] [--model paper|bayes] [--json]\n"
 "      play the protocol N rounds with sampled types; means and standard errors\n"
 "      next to the exact figures of `solve`.\n"
-"  solve GAME.json --report DIR\n"
-"      also write DIR/index.html: the tables and figures, self-contained.\n"
+"  solve GAME.json --report DIR [--mechanisms]\n"
+"      also write DIR/index.html: the tables and figures, self-contained;\n"
+"      --mechanisms adds the comparison of every mechanism (as `compare`).\n"
 "  sweep GAME.json --vary PATH=FROM:TO:STEPS [--vary ...] [--model ..]\n"
 "        [--json] [--plot FILE.svg|.pdf|.png] [--metrics poa.nash,poa.single_offer] [--mechanisms]\n"
 "      solve the game at every grid point of one or two of its values (a path\n"
@@ -228,7 +230,18 @@ static int cmd_solve_or_simulate(const args *a, int simulate)
         if (a->json) doc = ow_report_simulate_json(g, s, &r);
         else text = ow_report_simulate_text(g, s, &r);
     } else {
-        if (a->report && ow_report_html(g, w, s, a->report, &err)) { rc = fail(&err); goto out; }
+        if (a->report) {
+            json_t *mech = NULL;
+            if (a->mechanisms) {
+                ow_compare_options co;
+                ow_compare_options_default(&co);
+                co.seed = a->seed;
+                if (!(mech = ow_compare(w, &co, &err))) { rc = fail(&err); goto out; }
+            }
+            ow_status rs = ow_report_html_mechanisms(g, w, s, mech, a->report, &err);
+            json_decref(mech);
+            if (rs) { rc = fail(&err); goto out; }
+        }
         if (a->json) doc = ow_report_solve_json(g, s);
         else text = ow_report_solve_text(g, s);
         if (a->report) fprintf(stderr, "oneway: report written to %s/index.html\n", a->report);

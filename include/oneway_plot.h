@@ -98,6 +98,11 @@ const char *ow_metric_label(const char *name, char *buf, size_t len);
  * with no network resources.  DIR is created if missing. */
 ow_status ow_report_html(const ow_game *g, const ow_workspace *w,
                          const ow_solution *s, const char *dir, ow_error *err);
+/* The same with a section comparing every mechanism: `mechanisms` is the
+ * document of ow_compare (oneway_mech.h), or NULL for none. */
+ow_status ow_report_html_mechanisms(const ow_game *g, const ow_workspace *w,
+                                    const ow_solution *s, const json_t *mechanisms,
+                                    const char *dir, ow_error *err);
 
 /* The paper's figures as DIR/<name>.svg and .pdf. */
 ow_status ow_paper_plots(const char *dir, ow_error *err);

@@ -141,6 +141,53 @@ static ow_status accept_figure(const ow_game *g, const ow_workspace *w, const ow
 ow_status ow_report_html(const ow_game *g, const ow_workspace *w,
                          const ow_solution *s, const char *dir, ow_error *err)
 {
+    return ow_report_html_mechanisms(g, w, s, NULL, dir, err);
+}
+
+/* the comparison of every mechanism (compare.c's rows) */
+static void mechanisms_table(FILE *f, const json_t *doc)
+{
+    fputs("<h2>Every mechanism</h2>\n<p>Budget balance (BB), incentive compatibility (IC) and individual "
+          "rationality (IR) as checked on this game; docs/mechanisms.md explains each row.</p>\n"
+          "<table><tr><th>mechanism</th><th>welfare</th><th>payoff A</th><th>payoff B</th><th>price of anarchy</th>"
+          "<th>BB</th><th>IC</th><th>IR</th></tr>\n", f);
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(doc, "mechanisms"), i, r) {
+        fputs("<tr><td>", f);
+        esc(f, json_string_value(json_object_get(r, "name")));
+        fputs("</td>", f);
+        static const char *const num[] = { "welfare", "payoff_A", "payoff_B", "poa" };
+        for (int k = 0; k < 4; k++) {
+            json_t *v = json_object_get(r, num[k]);
+            cell(f, json_is_number(v) ? json_number_value(v) : NAN);
+        }
+        static const char *const pr[] = { "budget_balanced", "incentive_compatible", "individually_rational" };
+        static const char *const pk[] = { "budget_balance", "incentive_compatibility", "individual_rationality" };
+        for (int k = 0; k < 3; k++) {
+            json_t *b = json_object_get(r, pr[k]);
+            fputs("<td title=\"", f);
+            esc(f, json_string_value(json_object_get(json_object_get(r, "properties"), pk[k])));
+            fprintf(f, "\">%s</td>", json_is_true(b) ? "yes" : json_is_false(b) ? "no" : "&ndash;");
+        }
+        fputs("</tr>\n", f);
+    }
+    fputs("</table>\n", f);
+    json_array_foreach(json_object_get(doc, "mechanisms"), i, r) {
+        json_t *n = json_object_get(r, "note");
+        if (!n) continue;
+        fputs("<p><small>", f);
+        esc(f, json_string_value(json_object_get(r, "name")));
+        fputs(": ", f);
+        esc(f, json_string_value(n));
+        fputs("</small></p>\n", f);
+    }
+}
+
+ow_status ow_report_html_mechanisms(const ow_game *g, const ow_workspace *w,
+                                    const ow_solution *s, const json_t *mechanisms,
+                                    const char *dir, ow_error *err)
+{
     if (mkdir(dir, 0755) && errno != EEXIST) return ow__fail(err, OW_EIO, "%s: cannot create: %s", dir, strerror(errno));
     char path[4096];
     snprintf(path, sizeof path, "%s/index.html", dir);
@@ -183,7 +230,9 @@ ow_status ow_report_html(const ow_game *g, const ow_workspace *w,
         cell(f, o->payoff_A); cell(f, o->payoff_B); cell(f, o->welfare); cell(f, s->limited[j].bound);
         fputs("</tr>\n", f);
     }
-    fputs("</table>\n<h2>Figures</h2>\n", f);
+    fputs("</table>\n", f);
+    if (mechanisms) mechanisms_table(f, mechanisms);
+    fputs("<h2>Figures</h2>\n", f);
     size_t nt = g->T < OW_REPORT_MAX_TYPES ? g->T : OW_REPORT_MAX_TYPES;
     snprintf(path, sizeof path, "%s/accept.svg", dir);
     if ((st = accept_figure(g, w, s, nt, path, err)) ||

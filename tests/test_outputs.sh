@@ -44,13 +44,14 @@ for f in example1-poa example2-poa corollary7-bound; do
 done
 
 # the HTML report in headless Chromium
-"$ow" solve "$src/examples/restoration.json" --mc-samples 20000 --report "$tmp/rep" >/dev/null 2>&1
+"$ow" solve "$src/examples/restoration.json" --mc-samples 20000 --report "$tmp/rep" --mechanisms >/dev/null 2>&1
 check "report index.html written" "[ -s '$tmp/rep/index.html' ]"
 check "report fetches nothing from the network" "! grep -Eqi '(src|href)=\"(https?:)?//' '$tmp/rep/index.html'"
 chrome="chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
  --disable-background-networking --disable-component-update --disable-sync --user-data-dir=$tmp/chrome"
 $chrome --enable-logging=stderr --v=0 --dump-dom "file://$tmp/rep/index.html" >"$tmp/dom" 2>"$tmp/chrome.log"
 check "Chromium renders the report" "grep -q '<h1>restoration</h1>' '$tmp/dom'"
+check "the report compares every mechanism (8 rows)" "grep -q 'Every mechanism' '$tmp/dom' && [ \$(grep -o '<td>\(nash\|single_offer_paper\|single_offer_bayes\|multi_offer\|item_pricing\|second_best\|efficient_least_subsidy\|first_best\)</td>' '$tmp/dom' | wc -l) -eq 8 ]"
 n=$(grep -o '<svg' "$tmp/dom" | wc -l)
 check "the report's 4 figures are in the rendered page (found $n)" "[ $n -ge 4 ]"
 check "no console errors" "! grep -Ei 'CONSOLE.*(error|uncaught)|Uncaught' '$tmp/chrome.log'"
