@@ -9,6 +9,7 @@
 #include "oneway.h"
 #include "oneway_mech.h"
 #include "lab.h"
+#include "common.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,29 +25,11 @@ typedef struct lab_args {
     int have_offers, have_points, exact, signed_pay;
 } lab_args;
 
-static int lab_usage(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "oneway: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\nTry 'oneway --help'.\n");
-    return 2;
-}
 
 static int lab_fail(const ow_error *e)
 {
     fprintf(stderr, "oneway: %s\n", e->msg);
-    return (e->status == OW_EINPUT || e->status == OW_ETOOBIG || e->status == OW_EIO) ? 2 : 1;
-}
-
-static int u64(const char *s, uint64_t *out)
-{
-    if (!s || !*s || *s == '-') return -1;
-    char *e;
-    errno = 0;
-    unsigned long long v = strtoull(s, &e, 10);
-    if (errno || *e) return -1;
-    *out = v;
-    return 0;
+    return cli_status(e->status);
 }
 
 static int lab_parse(int argc, char **argv, lab_args *a)
@@ -63,17 +46,17 @@ static int lab_parse(int argc, char **argv, lab_args *a)
         else if (!strcmp(s, "--signed")) a->signed_pay = 1;
         else if (!strcmp(s, "--exact") || !strcmp(s, "--no-exact")) a->exact = s[2] == 'e' ? 1 : -1;
         else if (dst) {
-            if (!v) return lab_usage("%s needs a value", s);
+            if (!v) return cli_usage("%s needs a value", s);
             *dst = v; i++;
         } else if (!strcmp(s, "--model")) {
-            if (!v) return lab_usage("%s needs a value (paper or bayes)", s);
-            if ((a->model = ow_model_parse(v)) < 0) return lab_usage("unknown model '%s' (expected paper or bayes)", v);
+            if (!v) return cli_usage("%s needs a value (paper or bayes)", s);
+            if ((a->model = ow_model_parse(v)) < 0) return cli_usage("unknown model '%s' (expected paper or bayes)", v);
             i++;
         } else if (!strcmp(s, "--offers") || !strcmp(s, "--restarts") || !strcmp(s, "--seed") ||
                    !strcmp(s, "--points") || !strcmp(s, "--threads")) {
             uint64_t x;
-            if (!v) return lab_usage("%s needs a value", s);
-            if (u64(v, &x)) {
+            if (!v) return cli_usage("%s needs a value", s);
+            if (cli_u64(v, &x)) {
                 fprintf(stderr, "oneway: %s expects a non-negative whole number, found '%s'\n", s, v);
                 return 2;
             }
@@ -88,11 +71,11 @@ static int lab_parse(int argc, char **argv, lab_args *a)
             else if (!strcmp(s, "--points")) { a->points = x; a->have_points = 1; }
             else a->threads = x;
             i++;
-        } else if (s[0] == '-' && s[1]) return lab_usage("unknown option '%s'", s);
+        } else if (s[0] == '-' && s[1]) return cli_usage("unknown option '%s'", s);
         else if (!a->game) a->game = s;
-        else return lab_usage("unexpected argument '%s'", s);
+        else return cli_usage("unexpected argument '%s'", s);
     }
-    if (!a->game) return lab_usage("%s needs a game file", a->cmd);
+    if (!a->game) return cli_usage("%s needs a game file", a->cmd);
     return 0;
 }
 
@@ -110,7 +93,7 @@ static size_t find_type(const ow_game *g, const char *s)
     size_t T = ow_game_num_types_B(g);
     for (size_t j = 0; j < T; j++) if (!strcmp(ow_game_type_B(g, j), s)) return j;
     uint64_t x;
-    if (!u64(s, &x) && x < T) return (size_t)x;
+    if (!cli_u64(s, &x) && x < T) return (size_t)x;
     return (size_t)-1;
 }
 
@@ -178,9 +161,9 @@ static void schedule_text(const char *title, const ow_game *g, const ow_schedule
 static int cmd_multi(const lab_args *a)
 {
     ow_error err = { OW_OK, "" };
-    if (!a->type) return lab_usage("%s", "multi needs --type T (a B type's name or index)");
-    if (a->gamma && a->have_offers) return lab_usage("%s", "give either a schedule (--gamma, --prob) or --offers N to search, not both");
-    if (!a->gamma && a->prob) return lab_usage("%s", "--prob needs --gamma");
+    if (!a->type) return cli_usage("%s", "multi needs --type T (a B type's name or index)");
+    if (a->gamma && a->have_offers) return cli_usage("%s", "give either a schedule (--gamma, --prob) or --offers N to search, not both");
+    if (!a->gamma && a->prob) return cli_usage("%s", "--prob needs --gamma");
     ow_game *g = ow_game_load(a->game, &err);
     if (!g) return lab_fail(&err);
     ow_workspace *w = NULL;
@@ -202,7 +185,7 @@ static int cmd_multi(const lab_args *a)
     ow_multi_options_default(&mo);
     mo.model = (ow_model)a->model;
     if (a->gamma) {
-        if (act < 0) { rc = lab_usage("%s", "a schedule needs --action A"); goto done; }
+        if (act < 0) { rc = cli_usage("%s", "a schedule needs --action A"); goto done; }
         long n = parse_list(a->gamma, s.gamma, OW_MAX_OFFERS);
         if (n == -2) { fprintf(stderr, "oneway: at most %d offers in a schedule\n", OW_MAX_OFFERS); rc = 2; goto done; }
         if (n <= 0) { fprintf(stderr, "oneway: --gamma expects comma-separated numbers, found '%s'\n", a->gamma); rc = 2; goto done; }
@@ -580,5 +563,5 @@ int lab_main(int argc, char **argv)
     if (!strcmp(a.cmd, "secondbest")) return cmd_secondbest(&a);
     if (!strcmp(a.cmd, "pricing")) return cmd_pricing(&a);
     if (!strcmp(a.cmd, "compare")) return cmd_compare(&a);
-    return lab_usage("unknown command '%s'", a.cmd);
+    return cli_usage("unknown command '%s'", a.cmd);
 }

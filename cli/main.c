@@ -12,6 +12,7 @@
 #include "oneway_broker.h"
 #include "agent.h"
 #include "lab.h"
+#include "common.h"
 #include "oneway_mech.h"
 #ifdef OW_HAVE_MPI
 #include "mpi.h"
@@ -84,32 +85,11 @@ static const char *usage_text =
 "Exit status: 0 success, 2 bad usage or input, 1 other failure.\n"
 "Game file format: docs/game-format.md.\n";
 
-static int usage_error(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "oneway: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\nTry 'oneway --help'.\n");
-    return 2;
-}
 
 static int fail(const ow_error *e)
 {
     if (g_rank == 0) fprintf(stderr, "oneway: %s\n", e->msg);
-    switch (e->status) {
-    case OW_EINPUT: case OW_ETOOBIG: case OW_EIO: return 2;
-    default: return 1;
-    }
-}
-
-static int parse_u64(const char *s, uint64_t *out)
-{
-    if (!s || !*s || *s == '-') return -1;
-    char *e;
-    errno = 0;
-    unsigned long long v = strtoull(s, &e, 10);
-    if (errno || *e) return -1;
-    *out = v;
-    return 0;
+    return cli_status(e->status);
 }
 
 typedef struct args {
@@ -133,31 +113,31 @@ static int parse(int argc, char **argv, args *a)
         if (!strcmp(s, "--json")) a->json = 1;
         else if (!strcmp(s, "--mechanisms")) a->mechanisms = 1;
         else if (!strcmp(s, "--db") || !strcmp(s, "--listen")) {
-            if (!val) return usage_error("%s needs a value", s);
+            if (!val) return cli_usage("%s needs a value", s);
             if (!strcmp(s, "--db")) a->db = val; else a->listen = val;
             i++;
         }
         else if (!strcmp(s, "--report") || !strcmp(s, "--plot") || !strcmp(s, "--plots") ||
                  !strcmp(s, "--metrics") || !strcmp(s, "--vary")) {
-            if (!val) return usage_error("%s needs a value", s);
+            if (!val) return cli_usage("%s needs a value", s);
             if (!strcmp(s, "--report")) a->report = val;
             else if (!strcmp(s, "--plot")) a->plot = val;
             else if (!strcmp(s, "--plots")) a->plots = val;
             else if (!strcmp(s, "--metrics")) a->metrics = val;
             else {
-                if (a->nvary == 2) return usage_error("%s", "at most two --vary options");
+                if (a->nvary == 2) return cli_usage("%s", "at most two --vary options");
                 a->vary[a->nvary++] = val;
             }
             i++;
         }
         else if (!strcmp(s, "--model")) {
-            if (!val) return usage_error("%s needs a value (paper or bayes)", s);
-            if ((a->model = ow_model_parse(val)) < 0) return usage_error("unknown model '%s' (expected paper or bayes)", val);
+            if (!val) return cli_usage("%s needs a value (paper or bayes)", s);
+            if ((a->model = ow_model_parse(val)) < 0) return cli_usage("unknown model '%s' (expected paper or bayes)", val);
             i++;
         } else if (!strcmp(s, "--seed") || !strcmp(s, "--rounds") || !strcmp(s, "--mc-samples") || !strcmp(s, "--threads")) {
             uint64_t v;
-            if (!val) return usage_error("%s needs a value", s);
-            if (parse_u64(val, &v)) {
+            if (!val) return cli_usage("%s needs a value", s);
+            if (cli_u64(val, &v)) {
                 fprintf(stderr, "oneway: %s expects a non-negative whole number, found '%s'\n", s, val);
                 return 2;
             }
@@ -166,10 +146,10 @@ static int parse(int argc, char **argv, args *a)
             else if (!strcmp(s, "--mc-samples")) a->mc_samples = v;
             else a->threads = v;
             i++;
-        } else if (s[0] == '-' && s[1]) return usage_error("unknown option '%s'", s);
+        } else if (s[0] == '-' && s[1]) return cli_usage("unknown option '%s'", s);
         else if (!strcmp(a->cmd, "broker") && !a->sub) a->sub = s;
         else if (!a->game) a->game = s;
-        else return usage_error("unexpected argument '%s'", s);
+        else return cli_usage("unexpected argument '%s'", s);
     }
     return 0;
 }
@@ -197,8 +177,8 @@ static int cmd_solve_or_simulate(const args *a, int simulate)
     ow_solution *s = NULL;
     json_t *doc = NULL;
     char *text = NULL;
-    if (!a->game) return usage_error("%s needs a game file", a->cmd);
-    if (simulate && !a->have_rounds) return usage_error("%s needs --rounds N", a->cmd);
+    if (!a->game) return cli_usage("%s needs a game file", a->cmd);
+    if (simulate && !a->have_rounds) return cli_usage("%s needs --rounds N", a->cmd);
     ow_game *g = ow_game_load(a->game, &err);
     if (!g) return fail(&err);
     ow_solve_options o;
@@ -206,7 +186,7 @@ static int cmd_solve_or_simulate(const args *a, int simulate)
     o.model = (ow_model)a->model;
     o.seed = a->seed;
     o.mc_samples = a->mc_samples;
-    if (o.mc_samples == 1) { ow_game_free(g); return usage_error("%s", "--mc-samples must be 0 (skip) or at least 2"); }
+    if (o.mc_samples == 1) { ow_game_free(g); return cli_usage("%s", "--mc-samples must be 0 (skip) or at least 2"); }
     if (!(w = ow_workspace_alloc(g, &err))) { rc = fail(&err); goto out; }
 #ifdef OW_HAVE_MPI
     if (g_ranks > 1 && !simulate) {
@@ -283,8 +263,8 @@ static char **split_list(const char *s, size_t *n, char **copy)
 static int cmd_sweep(const args *a)
 {
     ow_error err = { OW_OK, "" };
-    if (!a->game) return usage_error("%s needs a game file", a->cmd);
-    if (a->nvary == 0) return usage_error("%s", "sweep needs --vary PATH=FROM:TO:STEPS");
+    if (!a->game) return cli_usage("%s needs a game file", a->cmd);
+    if (a->nvary == 0) return cli_usage("%s", "sweep needs --vary PATH=FROM:TO:STEPS");
     ow_axis ax[2] = { { 0 } };
     int rc = 1;
     ow_sweep *sw = NULL;
@@ -294,7 +274,7 @@ static int cmd_sweep(const args *a)
     for (int i = 0; i < a->nvary; i++)
         if (ow_axis_parse(a->vary[i], &ax[i], &err)) { rc = fail(&err); goto done; }
     if (a->metrics && !(metrics = split_list(a->metrics, &nm, &mcopy))) { fprintf(stderr, "oneway: out of memory\n"); goto done; }
-    if (a->metrics && nm == 0) { rc = usage_error("%s", "--metrics needs at least one name"); goto done; }
+    if (a->metrics && nm == 0) { rc = cli_usage("%s", "--metrics needs at least one name"); goto done; }
     ow_solve_options o;
     ow_solve_options_default(&o);
     o.model = (ow_model)a->model;
@@ -342,12 +322,12 @@ done:
 static int broker_serve(const args *a)
 {
     ow_error err = { OW_OK, "" };
-    if (!a->db) return usage_error("%s", "broker needs --db LEDGER");
+    if (!a->db) return cli_usage("%s", "broker needs --db LEDGER");
     char host[64];
     const char *colon = strrchr(a->listen, ':');
     uint64_t port;
-    if (!colon || (size_t)(colon - a->listen) >= sizeof host || parse_u64(colon + 1, &port) || port > 65535)
-        return usage_error("--listen expects HOST:PORT (e.g. 127.0.0.1:8080), found '%s'", a->listen);
+    if (!colon || (size_t)(colon - a->listen) >= sizeof host || cli_u64(colon + 1, &port) || port > 65535)
+        return cli_usage("--listen expects HOST:PORT (e.g. 127.0.0.1:8080), found '%s'", a->listen);
     memcpy(host, a->listen, (size_t)(colon - a->listen));
     host[colon - a->listen] = 0;
     sigset_t set;
@@ -373,10 +353,10 @@ static int cmd_broker(const args *a)
 {
     ow_error err = { OW_OK, "" };
     if (!a->sub && a->listen) return broker_serve(a);
-    if (!a->sub) return usage_error("%s", "broker needs --listen HOST:PORT, or a command: add-party NAME, verify");
-    if (!a->db) return usage_error("broker %s needs --db LEDGER", a->sub);
+    if (!a->sub) return cli_usage("%s", "broker needs --listen HOST:PORT, or a command: add-party NAME, verify");
+    if (!a->db) return cli_usage("broker %s needs --db LEDGER", a->sub);
     if (!strcmp(a->sub, "add-party")) {
-        if (!a->game) return usage_error("%s", "broker add-party needs a NAME");
+        if (!a->game) return cli_usage("%s", "broker add-party needs a NAME");
         ow_ledger *l = ow_ledger_open(a->db, &err);
         if (!l) return fail(&err);
         char key[OW_KEY_MAX];
@@ -388,20 +368,20 @@ static int cmd_broker(const args *a)
         return 0;
     }
     if (!strcmp(a->sub, "verify")) {
-        if (a->game) return usage_error("broker verify takes no argument, found '%s'", a->game);
+        if (a->game) return cli_usage("broker verify takes no argument, found '%s'", a->game);
         char *report = NULL;
         if (ow_ledger_verify(a->db, &report, &err)) return err.status == OW_ECORRUPT ? (fprintf(stderr, "oneway: %s\n", err.msg), 1) : fail(&err);
         fputs(report, stdout);
         free(report);
         return 0;
     }
-    return usage_error("unknown broker command '%s'", a->sub);
+    return cli_usage("unknown broker command '%s'", a->sub);
 }
 
 static int cmd_paper(const args *a)
 {
     ow_error err = { OW_OK, "" };
-    if (a->game) return usage_error("paper takes no game file, found '%s'", a->game);
+    if (a->game) return cli_usage("paper takes no game file, found '%s'", a->game);
     if (a->plots) {
         if (ow_paper_plots(a->plots, &err)) return fail(&err);
         fprintf(stderr, "oneway: the paper's figures are in %s/\n", a->plots);
@@ -447,20 +427,20 @@ static int run_agent(int argc, char **argv)
             : !strcmp(s, "--payments") ? &a.payments : !strcmp(s, "--probs") ? &a.probs : !strcmp(s, "--action") ? &a.action
             : !strcmp(s, "--outside") ? &a.outside : !strcmp(s, "--payoffs") ? &a.payoffs : NULL;
         if (dst) {
-            if (!v) return usage_error("%s needs a value", s);
+            if (!v) return cli_usage("%s needs a value", s);
             *dst = v;
             i++;
         } else if (!strcmp(s, "--serve")) a.serve = 1;
         else if (!strcmp(s, "--model") || !strcmp(s, "--repeat") || !strcmp(s, "--interval-ms") || !strcmp(s, "--offers")) {
             uint64_t x;
-            if (!v) return usage_error("%s needs a value", s);
-            if (!strcmp(s, "--model")) { if ((a.model = ow_model_parse(v)) < 0) return usage_error("unknown model '%s'", v); }
-            else if (parse_u64(v, &x) || x == 0 || x > 1000000) return usage_error("%s expects a whole number from 1 to 1000000", s);
+            if (!v) return cli_usage("%s needs a value", s);
+            if (!strcmp(s, "--model")) { if ((a.model = ow_model_parse(v)) < 0) return cli_usage("unknown model '%s'", v); }
+            else if (cli_u64(v, &x) || x == 0 || x > 1000000) return cli_usage("%s expects a whole number from 1 to 1000000", s);
             else if (!strcmp(s, "--repeat")) a.repeat = (unsigned)x;
             else if (!strcmp(s, "--offers")) a.offers = (unsigned)x;
             else a.interval_ms = (unsigned)x;
             i++;
-        } else return usage_error("unknown option '%s'", s);
+        } else return cli_usage("unknown option '%s'", s);
     }
     return agent_main(&a);
 }
@@ -490,5 +470,5 @@ static int run(int argc, char **argv)
     if (!strcmp(a.cmd, "paper")) return cmd_paper(&a);
     if (!strcmp(a.cmd, "sweep")) return cmd_sweep(&a);
     if (!strcmp(a.cmd, "broker")) return cmd_broker(&a);
-    return usage_error("unknown command '%s'", a.cmd);
+    return cli_usage("unknown command '%s'", a.cmd);
 }

@@ -219,8 +219,11 @@ ow_status ow__accepted_A_cont(const ow_workspace *w, size_t a, double c,
     return s;
 }
 
-ow_status ow__expected_max_cont(const ow_workspace *w, const double *sh,
-                                double *res, ow_error *err)
+/* Over the argmax of u + sh (lowest index on ties): for each action a the
+ * integral of (x + sh_a) (with_x) or of 1 over {a wins}; into per[a] and
+ * their sum (either may be NULL). */
+static ow_status argmax_integrals(const ow_workspace *w, const double *sh, int with_x,
+                                  double *per, double *sum, ow_error *err)
 {
     const ow_game *g = w->g;
     size_t m = g->m;
@@ -228,38 +231,31 @@ ow_status ow__expected_max_cont(const ow_workspace *w, const double *sh,
     if (!f) return ow__fail(err, OW_ENOMEM, "out of memory");
     ow_status s = OW_OK;
     double total = 0;
-    for (size_t a = 0; a < m; a++) {
+    for (size_t a = 0; a < m && !s; a++) {
         double sa = sh ? sh[a] : 0;
         for (size_t i = 0; i < m; i++) {
             f[i].kind = i < a ? OW_F_CDF_STRICT : OW_F_CDF;
             f[i].shift = sa - (sh ? sh[i] : 0);
         }
         f[a].kind = OW_F_ONE;
-        double r;
-        if ((s = ow__integrate(w, a, sa, 1, f, &r, err))) break;
+        double r = 0;
+        s = ow__integrate(w, a, with_x ? sa : 1, with_x ? 1 : 0, f, &r, err);
+        if (per) per[a] = r;
         total += r;
     }
     free(f);
-    *res = total;
+    if (sum) *sum = total;
     return s;
+}
+
+ow_status ow__expected_max_cont(const ow_workspace *w, const double *sh,
+                                double *res, ow_error *err)
+{
+    return argmax_integrals(w, sh, 1, NULL, res, err);
 }
 
 ow_status ow__choice_probs_cont(const ow_workspace *w, const double *sh, double *P,
                                 ow_error *err)
 {
-    const ow_game *g = w->g;
-    size_t m = g->m;
-    ow__factor *f = malloc(m * sizeof *f);
-    if (!f) return ow__fail(err, OW_ENOMEM, "out of memory");
-    ow_status s = OW_OK;
-    for (size_t a = 0; a < m && !s; a++) {
-        for (size_t i = 0; i < m; i++) {
-            f[i].kind = i < a ? OW_F_CDF_STRICT : OW_F_CDF;
-            f[i].shift = sh[a] - sh[i];
-        }
-        f[a].kind = OW_F_ONE;
-        s = ow__integrate(w, a, 1, 0, f, &P[a], err);
-    }
-    free(f);
-    return s;
+    return argmax_integrals(w, sh, 0, P, NULL, err);
 }
