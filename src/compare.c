@@ -174,14 +174,30 @@ json_t *ow_compare(const ow_workspace *w, const ow_compare_options *o, ow_error 
     /* first best */
     {
         double pA = NAN, pB = NAN;
-        int irA = 0;
-        if (sb && !ow_atable_discretised(at)) { pA = sb->fb_payoff_A; pB = sb->fb_payoff_B; }
-        if (sb) irA = sb->fb_payoff_A >= sb->nash_payoff_A - 1e-9 * (1 + fabs(sb->nash_payoff_A));
+        int known = 0;
+        if (sb && !ow_atable_discretised(at)) { pA = sb->fb_payoff_A; pB = sb->fb_payoff_B; known = 1; }
+        else if (!g->finite) {
+            /* B's part: sum_j pi_j sum_a Pr[a = argmax u + w_j] w_j(a), by integration */
+            size_t m = g->m;
+            double *P = malloc(m * sizeof *P), *wj = malloc(m * sizeof *wj);
+            if (!P || !wj) { free(P); free(wj); ow__fail(err, OW_ENOMEM, "out of memory"); goto fail; }
+            pB = 0;
+            for (size_t j = 0; j < T; j++) {
+                for (size_t a = 0; a < m; a++) wj[a] = ow__best_B(g, j, a, NULL);
+                if (ow__choice_probs_cont(w, wj, P, err)) { free(P); free(wj); goto fail; }
+                for (size_t a = 0; a < m; a++) pB += g->pi[j] * P[a] * wj[a];
+            }
+            free(P); free(wj);
+            pA = Wopt - pB;
+            known = 1;
+        }
+        /* A's payoff at the optimum is below her own choice's unless she is never moved */
+        int irA = known && pA >= sp->nash_payoff_A - 1e-9 * (1 + fabs(sp->nash_payoff_A));
         json_t *r = row("first_best", Wopt, pA, pB, 1.0, 1, 0, irA, "no payments",
             "no: a planner who knows both types imposes the efficient action",
-            !sb ? "not computed (needs A's payoff table)" : irA ? "A is never moved from her own choice"
+            !known ? "not computed (needs A's payoff table)" : irA ? "A is never moved from her own choice"
                 : "no: A loses against her own choice", NULL);
-        if (!sb) json_object_set_new(r, "individually_rational", json_null());
+        if (!known) json_object_set_new(r, "individually_rational", json_null());
         json_array_append_new(rows, r);
     }
 

@@ -127,12 +127,23 @@ static void compare_json_should_list_every_mechanism(void **state)
                  json_real_value(at(s, "single_offer", "welfare")), 1e-12);
     assert_close(json_real_value(json_object_get(json_array_get(rows, 0), "welfare")),
                  json_real_value(at(s, "nash", "welfare")), 1e-12);
+    /* the first best's split adds up (integrals for this continuous game) */
+    json_t *fb = json_array_get(rows, 7);
+    assert_close(json_real_value(json_object_get(fb, "payoff_A")) + json_real_value(json_object_get(fb, "payoff_B")),
+                 json_real_value(json_object_get(fb, "welfare")), 1e-9);
     /* the first best is not individually rational; the second best is all three */
     assert_true(json_is_false(json_object_get(json_array_get(rows, 7), "individually_rational")));
     json_t *sb = json_array_get(rows, 5);
     assert_true(json_is_true(json_object_get(sb, "budget_balanced")) && json_is_true(json_object_get(sb, "incentive_compatible"))
                 && json_is_true(json_object_get(sb, "individually_rational")));
     json_decref(s);
+    json_decref(d);
+    /* Example 1 (x = 150): the optimum always has A play s1, so A gets
+     * E[u] = 50 and B 150 */
+    d = json_of("compare " EX1 " --json --quiet --points 8");
+    fb = json_array_get(at(d, "mechanisms", NULL), 7);
+    assert_close(json_real_value(json_object_get(fb, "payoff_A")), 50, 1e-9);
+    assert_close(json_real_value(json_object_get(fb, "payoff_B")), 150, 1e-9);
     json_decref(d);
     /* samples from CSV: the rows that need A's payoff table say so */
     d = json_of("compare " OW_SOURCE_DIR "/tests/data/csv-game.json --json --quiet");
