@@ -28,8 +28,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static size_t g_m_of(const ow_workspace *w) { return w->g->m; }
-
 #ifndef OW_MULTI_MAX_ITER
 #define OW_MULTI_MAX_ITER 4000     /* Nelder-Mead iterations per start */
 #endif
@@ -147,10 +145,15 @@ static ow_status mom_at(const mom *mo, double t, double *P, double *G, double *R
 #define OW_MULTI_KNOTS 512         /* tabulation of a continuous model's moments */
 #endif
 
-static int dcmp(const void *x, const void *y)
+/* a knot: where the moments are tabulated; a jump point comes twice, its
+ * left limit (left = 1) first */
+typedef struct knot { double x; int left; } knot;
+
+static int knot_cmp(const void *p, const void *q)
 {
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
+    const knot *u = p, *v = q;
+    if (u->x != v->x) return (u->x > v->x) - (u->x < v->x);
+    return v->left - u->left;
 }
 
 /* Tabulate a continuous model's moments on [0, cmax] for the search.  The
@@ -160,50 +163,41 @@ static ow_status mom_tabulate(mom *mo, ow_error *err)
     const ow_workspace *w = mo->w;
     size_t a = mo->a, k = mo->k, st = 2 + k, nj = w->njumps[a], N = OW_MULTI_KNOTS;
     if (!(mo->cmax > 0)) return OW_OK;
-    size_t cap = N + 1 + 2 * nj;
-    double *xs = ow__malloc(cap, sizeof *xs, err);
-    int *left = calloc(cap, sizeof *left);
-    if (!xs || !left) { free(xs); free(left); return ow__fail(err, OW_ENOMEM, "out of memory"); }
+    knot *kn = ow__malloc(N + 1 + 2 * nj, sizeof *kn, err);
+    if (!kn) return OW_ENOMEM;
     size_t n = 0;
-    for (size_t i = 0; i <= N; i++) xs[n++] = mo->cmax * (double)i / (double)N;
+    for (size_t i = 0; i <= N; i++) kn[n++] = (knot){ mo->cmax * (double)i / (double)N, 0 };
     for (size_t i = 0; i < nj; i++) {
         double x = w->jumps[w->jump_off[a] + i];
-        if (x > 0 && x < mo->cmax) xs[n++] = x;
+        if (x > 0 && x < mo->cmax) { kn[n++] = (knot){ x, 1 }; kn[n++] = (knot){ x, 0 }; }
     }
-    qsort(xs, n, sizeof *xs, dcmp);
-    /* each jump point gets a knot for its left limit first */
-    double *kx = ow__malloc(n + nj, sizeof *kx, err);
-    if (!kx) { free(xs); free(left); return OW_ENOMEM; }
-    size_t nk = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (i && xs[i] == xs[i - 1]) continue;
-        int jump = 0;
-        for (size_t q = 0; q < nj; q++) if (w->jumps[w->jump_off[a] + q] == xs[i] && xs[i] > 0) jump = 1;
-        if (jump) { left[nk] = 1; kx[nk++] = xs[i]; }
-        kx[nk++] = xs[i];
-    }
-    double *kv = ow__malloc(nk * st, sizeof *kv, err);
-    ow_status s = kv ? OW_OK : OW_ENOMEM;
+    qsort(kn, n, sizeof *kn, knot_cmp);
+    size_t nk = 0;                                 /* drop repeated knots */
+    for (size_t i = 0; i < n; i++)
+        if (!nk || kn[i].x != kn[nk - 1].x || kn[i].left != kn[nk - 1].left) kn[nk++] = kn[i];
+    double *kx = ow__malloc(nk, sizeof *kx, err), *kv = ow__malloc(nk * st, sizeof *kv, err);
+    ow_status s = (kx && kv) ? OW_OK : OW_ENOMEM;
     if (!s) {
         #pragma omp parallel
         {
-            double *Rs = malloc((g_m_of(w)) * sizeof *Rs);
+            double *Rs = malloc(w->g->m * sizeof *Rs);
             ow_error e2;
             #pragma omp for schedule(dynamic, 8)
             for (size_t i = 0; i < nk; i++) {
-                if (!Rs) { s = OW_ENOMEM; continue; }
-                double t = left[i] ? kx[i] - 1e-9 * mo->cmax : kx[i];
-                double *v = kv + i * st;
-                if (mom_at(mo, t, &v[0], &v[1], v + 2, Rs, &e2)) {
-                    #pragma omp critical
-                    { s = e2.status; if (err) *err = e2; }
+                ow_status r = OW_ENOMEM;
+                kx[i] = kn[i].x;
+                double t = kn[i].left ? kn[i].x - 1e-9 * mo->cmax : kn[i].x, *v = kv + i * st;
+                if (Rs && !(r = mom_at(mo, t, &v[0], &v[1], v + 2, Rs, &e2))) continue;
+                #pragma omp critical
+                {
+                    if (!s) { s = r; if (err) { if (Rs) *err = e2; else ow__fail(err, OW_ENOMEM, "out of memory"); } }
                 }
             }
             free(Rs);
         }
     }
-    free(xs); free(left);
-    if (s) { free(kx); free(kv); return s == OW_ENOMEM ? ow__fail(err, OW_ENOMEM, "out of memory") : s; }
+    free(kn);
+    if (s) { free(kx); free(kv); return s; }
     mo->kx = kx; mo->kv = kv; mo->nk = nk;
     return OW_OK;
 }

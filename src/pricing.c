@@ -236,7 +236,6 @@ static int cand_cmp(const void *x, const void *y)
 static double best_coord(const fin *f, double *r, size_t a, cand *cs)
 {
     size_t n = f->n, m = f->m;
-    double rest = 0;       /* B's payoff from types that never take a */
     for (size_t i = 0; i < n; i++) {
         const double *u = f->u + i * m;
         /* the best other choice (B's preference on ties) */
@@ -252,7 +251,6 @@ static double best_coord(const fin *f, double *r, size_t a, cand *cs)
     qsort(cs, n, sizeof *cs, cand_cmp);
     double tot_alt = 0;
     for (size_t i = 0; i < n; i++) if (isfinite(cs[i].alt)) tot_alt += cs[i].wt * cs[i].alt;
-    (void)rest;
     /* candidates: 0 and every threshold in (0, rmax] */
     double best = -INFINITY, bestr = r[a], wa = f->wj[a];
     double below_w = 0, below_alt = 0;   /* types with th < c */

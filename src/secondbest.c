@@ -253,7 +253,7 @@ static ow_status run_simplex(glp_prob *lp, int exact, const ow_secondbest_option
         rc = glp_simplex(lp, &parm);
     }
     if (rc) return ow__fail(err, OW_ENUMERIC, "GLPK could not solve the %s program (code %d)", what, rc);
-    int st = exact ? glp_get_status(lp) : glp_get_status(lp);
+    int st = glp_get_status(lp);
     if (st != GLP_OPT)
         return ow__fail(err, OW_ENUMERIC, "GLPK ended the %s program without an optimum (status %d)", what, st);
     return OW_OK;
@@ -389,7 +389,6 @@ ow_secondbest *ow_secondbest_solve(const ow_game *g, const ow_atable *at,
             r->t[i * T + j] = !nonneg ? glp_get_col_prim(B.lp, COL_TA(i)) + glp_get_col_prim(B.lp, COL_TB(j)) - E
                             : E > 0 ? fmax(0, glp_get_col_prim(B.lp, COL_TA(i))) * fmax(0, glp_get_col_prim(B.lp, COL_TB(j))) / E
                             : 0;
-    double sb_obj = glp_get_obj_val(B.lp);
     int small = (o && o->exact == 1) || ((!o || o->exact == 0) && n * T <= OW_LP_EXACT_MAX);
     if (small) {
         if (hook.fn) hook.fn("second best: checking with GLPK's exact rational simplex\n", hook.arg);
@@ -399,7 +398,6 @@ ow_secondbest *ow_secondbest_solve(const ow_game *g, const ow_atable *at,
     lpb_free(&B);
     r->sb_violation = verify(&tb, r->x, r->t, r->t, 1, nonneg, &r->sb_payoff_A, &r->sb_payoff_B, r->binding, &r->nbinding);
     r->sb_welfare = r->sb_payoff_A + r->sb_payoff_B;
-    (void)sb_obj;
 
     /* ---- the least subsidy for the efficient allocation */
     size_t lcols = n + T, lrows = n + T + n * (n - 1) + T * (T - 1);
