@@ -224,13 +224,15 @@ static ow_status example1(json_t *rows, ow_error *err)
                                         x <= 200 ? "the paper gives an accepting A her unconditional mean 50; given acceptance her mean is 100 - c/2, so the true welfare is 100 + 3x^2/800" : NULL));
         engine_free(&e);
     }
-    /* PoA <= 1.21 for every x */
+    /* the paper's bound on the single-offer PoA for every x (its claim, in the row below) */
     double xp, xt;
     double rec = maximise1(ex1_paper_poa, NULL, 1, 400, 800, &xp, &st);
     double tru = maximise1(ex1_true_poa, err, 1, 400, 80, &xt, &st);
     if (st) return st;
-    double stated = 1.21;  /* the paper's claim, as stated */
-    json_t *r = row("ex1.so_poa_bound", "Example 1: single-offer PoA <= 1.21 for every x",
+    const double stated = 1.21;   /* the paper's claim, as stated: the row's "paper" value */
+    char bclaim[128];
+    snprintf(bclaim, sizeof bclaim, "Example 1: single-offer PoA <= %g for every x (the paper's claim)", stated);
+    json_t *r = row("ex1.so_poa_bound", bclaim,
                     stated, rec, tru, tru <= stated,
                     "recomputed: the maximum over x of the paper's PoA formula; exact: the maximum over x of the true PoA (same benchmark)");
     json_object_set_new(r, "argmax_x_recomputed", jnum(xp));
@@ -345,8 +347,7 @@ static ow_status corollary7(json_t *rows, ow_error *err)
         paper = (2 + 1 / beta) * (1 - pow(beta, beta) * pow(1 + beta, -(beta + 1)));
         double rec = ((gx + 1) / gx) * (1 - pow(gx, beta) * (1 - gx));
         snprintf(id, sizeof id, "cor7.bound[beta=%g]", beta);
-        snprintf(claim, sizeof claim, "Corollary 7: PoA bound (2 + 1/beta)(1 - beta^beta (1+beta)^-(beta+1)) (beta = %g)%s",
-                 beta, beta == 1 ? ", 2.25 at beta = 1" : "");
+        snprintf(claim, sizeof claim, "Corollary 7: PoA bound (2 + 1/beta)(1 - beta^beta (1+beta)^-(beta+1)) (beta = %g)", beta);
         json_array_append_new(rows, row(id, claim, paper, rec, l->bound, close_rel(paper, l->bound), NULL));
         snprintf(id, sizeof id, "thm6.holds[cor7,beta=%g]", beta);
         snprintf(claim, sizeof claim, "Theorem 6: the single-offer PoA is at most the bound (Corollary 7's game, beta = %g)", beta);
