@@ -3,6 +3,7 @@
 #define OW_TEST_CLI_HELPERS_H
 #include "helpers.h"
 #include <sys/wait.h>
+#include <jansson.h>
 
 typedef struct run { int status; char *out, *err; } run;
 
@@ -41,6 +42,13 @@ static void expect_usage_error(const char *args, const char *msg)
     if (r.out[0]) fail_msg("'%s': stdout not empty: %s", args, r.out);
     if (!strstr(r.err, msg)) fail_msg("'%s': stderr \"%s\" lacks \"%s\"", args, r.err, msg);
     run_free(&r);
+}
+
+/* every key present in obj, or fail naming where.key */
+static inline void expect_keys(json_t *obj, const char *const *keys, size_t n, const char *where)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!json_object_get(obj, keys[i])) fail_msg("missing %s.%s", where, keys[i]);
 }
 
 #endif

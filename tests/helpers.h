@@ -41,6 +41,18 @@ static inline ow_game *load_ok(const char *json)
     return g;
 }
 
+/* the paper's Example 1 with x = 150, as shipped in examples/ */
+#define EXAMPLE1_FILE OW_SOURCE_DIR "/examples/example-1.json"
+
+/* load a game file, failing the test on error */
+static inline ow_game *load_file_ok(const char *path)
+{
+    ow_error e = { OW_OK, "" };
+    ow_game *g = ow_game_load(path, &e);
+    if (!g) fail_msg("load failed: %s", e.msg);
+    return g;
+}
+
 static inline ow_solution *solve_ok(ow_workspace *w, ow_model model)
 {
     ow_error e = { OW_OK, "" };

@@ -40,13 +40,11 @@ static void cli_solve_json_should_have_the_spec_keys(void **state)
         if (!v) fail_msg("missing %s.%s", paths[i][0], paths[i][1] ? paths[i][1] : "");
     }
     json_t *t = json_array_get(json_object_get(json_object_get(d, "single_offer"), "B"), 0);
-    static const char *tk[] = { "type", "action", "payment", "gamma", "accept_prob", "outside_option",
-                                "delta_B", "payoff_B", "welfare", "limited" };
-    for (size_t i = 0; i < sizeof tk / sizeof tk[0]; i++)
-        if (!json_object_get(t, tk[i])) fail_msg("missing single_offer.B[0].%s", tk[i]);
-    static const char *lk[] = { "action", "payment", "gamma", "accept_prob", "welfare", "theorem6_bound" };
-    for (size_t i = 0; i < sizeof lk / sizeof lk[0]; i++)
-        if (!json_object_get(json_object_get(t, "limited"), lk[i])) fail_msg("missing limited.%s", lk[i]);
+    static const char *const tk[] = { "type", "action", "payment", "gamma", "accept_prob", "outside_option",
+                                      "delta_B", "payoff_B", "welfare", "limited" };
+    expect_keys(t, tk, sizeof tk / sizeof tk[0], "single_offer.B[0]");
+    static const char *const lk[] = { "action", "payment", "gamma", "accept_prob", "welfare", "theorem6_bound" };
+    expect_keys(json_object_get(t, "limited"), lk, sizeof lk / sizeof lk[0], "single_offer.B[0].limited");
     assert_string_equal(json_string_value(json_object_get(t, "type")), "storm-surge");
     assert_true(json_is_false(json_object_get(d, "exact")));     /* Monte Carlo E[OPT/SW_N] */
     json_decref(d);

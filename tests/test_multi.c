@@ -91,18 +91,13 @@ static void schedule_eval_should_match_brute_force_on_random_games(void **state)
     gsl_rng_free(rng);
 }
 
-static const char *EX1 =
-    "{\"oneway\":1,\"A\":{\"actions\":[\"s1\",\"s2\"],\"types\":{\"independent\":["
-    "{\"dist\":\"uniform\",\"low\":0,\"high\":100},{\"dist\":\"constant\",\"value\":100}]}},"
-    "\"B\":{\"actions\":[\"b\"],\"payoff\":[[150],[0]]}}";
-
 /* Example 1, x = 150: Delta_A(s1) = 100 - u ~ U[0,100], Delta_B = 150;
  * offers 45, 90, 135 with p = 1, 1/2, 1/2: step 2 takes delta in (0, 45]
  * (reached with 1/2), step 3 delta in (45, 100] (reached with 1/4). */
 static void schedule_eval_should_match_the_hand_computed_example(void **state)
 {
     (void)state;
-    ow_game *g = load_ok(EX1);
+    ow_game *g = load_file_ok(EXAMPLE1_FILE);
     ow_workspace *w = ws_ok(g);
     ow_schedule s = { .action = 0, .n = 3, .gamma = { 0.3, 0.6, 0.9 }, .prob = { 1, 0.5, 0.5 } };
     ow_schedule_value v;
@@ -124,7 +119,7 @@ static void schedule_eval_should_match_the_hand_computed_example(void **state)
 static void schedule_eval_should_match_a_monte_carlo_of_the_protocol(void **state)
 {
     (void)state;
-    ow_game *g = load_ok(EX1);
+    ow_game *g = load_file_ok(EXAMPLE1_FILE);
     ow_workspace *w = ws_ok(g);
     ow_schedule s = { .action = 0, .n = 4, .gamma = { 0.2, 0.5, 0.4, 0.8 }, .prob = { 1, 0.7, 0.9, 0.4 } };
     ow_schedule_value v;
@@ -156,7 +151,7 @@ static void schedule_eval_should_match_a_monte_carlo_of_the_protocol(void **stat
 static void one_offer_schedule_should_equal_the_single_offer(void **state)
 {
     (void)state;
-    ow_game *g = load_ok(EX1);
+    ow_game *g = load_file_ok(EXAMPLE1_FILE);
     ow_workspace *w = ws_ok(g);
     ow_schedule s = { .action = 0, .n = 1, .gamma = { 0.37 }, .prob = { 1 } };
     ow_schedule_value v;
@@ -217,7 +212,7 @@ static void theorem10_no_schedule_should_beat_the_single_offer(void **state)
 static void schedule_check_should_refuse_bad_schedules(void **state)
 {
     (void)state;
-    ow_game *g = load_ok(EX1);
+    ow_game *g = load_file_ok(EXAMPLE1_FILE);
     ow_error e;
     ow_schedule s = { .action = 0, .n = 2, .gamma = { 0.3, 0.5 }, .prob = { 0.9, 0.5 } };
     assert_int_equal(ow_schedule_check(g, &s, &e), OW_EINPUT);

@@ -85,18 +85,13 @@ static void pricing_should_match_exhaustive_search_on_tiny_games(void **state)
     gsl_rng_free(rng);
 }
 
-static const char *EX1 =
-    "{\"oneway\":1,\"A\":{\"actions\":[\"s1\",\"s2\"],\"types\":{\"independent\":["
-    "{\"dist\":\"uniform\",\"low\":0,\"high\":100},{\"dist\":\"constant\",\"value\":100}]}},"
-    "\"B\":{\"actions\":[\"b\"],\"payoff\":[[150],[0]]}}";
-
 /* Example 1 with reward r on s1: A takes s1 iff u + r >= 100, so
  * B = (r/100)(150 - r), maximal at r = 75, and
  * A = (100 - r) + int_{100-r}^{100} (u + r) du / 100. */
 static void pricing_should_match_the_closed_form_on_example_1(void **state)
 {
     (void)state;
-    ow_game *g = load_ok(EX1);
+    ow_game *g = load_file_ok(EXAMPLE1_FILE);
     ow_workspace *w = ws_ok(g);
     ow_error e;
     for (double r = 0; r <= 100; r += 12.5) {
