@@ -10,6 +10,7 @@
  *     schedules) from her own payoffs, which never leave this program.
  */
 #include "agent.h"
+#include "common.h"
 #include "oneway.h"
 #include "oneway_mech.h"
 #include <curl/curl.h>
@@ -62,18 +63,13 @@ static long http(const char *method, const char *url, const char *key, const cha
     return code;
 }
 
+/* comma-separated numbers (cli_numbers); 0, or -1 when bad, empty or too many */
 static int parse_list(const char *s, double *v, size_t max, size_t *n)
 {
-    *n = 0;
-    const char *p = s;
-    while (*p) {
-        char *e;
-        if (*n == max) return -1;
-        v[(*n)++] = strtod(p, &e);
-        if (e == p || (*e && *e != ',') || !isfinite(v[*n - 1])) return -1;
-        p = *e ? e + 1 : e;
-    }
-    return *n ? 0 : -1;
+    long c = cli_numbers(s, v, max);
+    if (c <= 0) return -1;
+    *n = (size_t)c;
+    return 0;
 }
 
 static const char *err_text(json_t *j)

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 
 /* "oneway: <fmt with arg>" and a pointer to --help on stderr; returns 2 */
 static inline int cli_usage(const char *fmt, const char *arg)
@@ -35,6 +36,27 @@ static inline int cli_u64(const char *s, uint64_t *out)
     if (errno || *e) return -1;
     *out = v;
     return 0;
+}
+
+/* comma-separated finite numbers, all of s, into x[0..max-1]; returns
+ * their count, -1 for bad syntax (an empty item, a trailing comma, a
+ * non-number) or -2 for more than max */
+static inline long cli_numbers(const char *s, double *x, size_t max)
+{
+    size_t n = 0;
+    const char *p = s;
+    while (*p) {
+        char *e;
+        errno = 0;
+        double v = strtod(p, &e);
+        if (e == p || errno || !isfinite(v)) return -1;
+        if (n == max) return -2;
+        x[n++] = v;
+        p = e;
+        if (*p == ',') { p++; if (!*p) return -1; }
+        else if (*p) return -1;
+    }
+    return (long)n;
 }
 
 #endif

@@ -104,24 +104,6 @@ static size_t find_action(const ow_game *g, const char *s)
     return (size_t)-1;
 }
 
-/* comma-separated numbers into x[0..]; returns count or -1 */
-static long parse_list(const char *s, double *x, size_t max)
-{
-    size_t n = 0;
-    const char *p = s;
-    while (*p) {
-        char *e;
-        errno = 0;
-        double v = strtod(p, &e);
-        if (e == p || errno) return -1;
-        if (n == max) return -2;
-        x[n++] = v;
-        p = e;
-        if (*p == ',') { p++; if (!*p) return -1; }
-        else if (*p) return -1;
-    }
-    return (long)n;
-}
 
 /* ------------------------------------------------------------------ multi */
 
@@ -186,13 +168,13 @@ static int cmd_multi(const lab_args *a)
     mo.model = (ow_model)a->model;
     if (a->gamma) {
         if (act < 0) { rc = cli_usage("%s", "a schedule needs --action A"); goto done; }
-        long n = parse_list(a->gamma, s.gamma, OW_MAX_OFFERS);
+        long n = cli_numbers(a->gamma, s.gamma, OW_MAX_OFFERS);
         if (n == -2) { fprintf(stderr, "oneway: at most %d offers in a schedule\n", OW_MAX_OFFERS); rc = 2; goto done; }
         if (n <= 0) { fprintf(stderr, "oneway: --gamma expects comma-separated numbers, found '%s'\n", a->gamma); rc = 2; goto done; }
         s.n = (size_t)n;
         s.action = (size_t)act;
         if (a->prob) {
-            long np = parse_list(a->prob, s.prob, OW_MAX_OFFERS);
+            long np = cli_numbers(a->prob, s.prob, OW_MAX_OFFERS);
             if (np < 0) { fprintf(stderr, "oneway: --prob expects comma-separated numbers, found '%s'\n", a->prob); rc = 2; goto done; }
             if (np != n) { fprintf(stderr, "oneway: --gamma has %ld values but --prob has %ld\n", n, np); rc = 2; goto done; }
         } else for (size_t i = 0; i < s.n; i++) s.prob[i] = 1;
