@@ -377,35 +377,56 @@ ow_status ow__csv_load(ow_game *g, const char *file, const char *label, const ch
     }
     for (size_t a = 0; a < m; a++) g->colmean[a] /= (double)N;
     for (size_t i = 0; i < N; i++) g->wt[i] = 1.0 / (double)N;
-    /* gather each action's entries (rows renumbered) and sort them */
-    int fail = 0;
-    #pragma omp parallel for schedule(dynamic, 1)
+    /* gather each action's entries (rows renumbered) and sort them; each
+     * thread sorts through one scratch sized for the largest action, so
+     * the scratch pages are faulted in once, not once per action */
+    size_t Kmax = 1;
     for (size_t a = 0; a < m; a++) {
-        size_t K = 0, base = 0;
+        size_t K = 0;
         for (int t = 0; t < nt; t++) for (blk *b = pt[t].head[a]; b; b = b->next) K += b->n;
-        double *d = malloc((K ? K : 1) * sizeof *d);
-        uint32_t *r = malloc((K ? K : 1) * sizeof *r);
-        if (!d || !r) { free(d); free(r); 
+        if (K > Kmax) Kmax = K;
+    }
+    int fail = 0;
+    #pragma omp parallel
+    {
+        double *sd = malloc(Kmax * sizeof *sd);
+        uint32_t *sr = malloc(Kmax * sizeof *sr);
+        if (!sd || !sr) {
             #pragma omp atomic write
             fail = 1;
-            continue; }
-        size_t k = 0;
-        for (int t = 0; t < nt; t++) {
-            blk *b = pt[t].head[a];
-            while (b) {
-                for (size_t i = 0; i < b->n; i++) { d[k] = b->d[i]; r[k] = (uint32_t)(b->r[i] + base); k++; }
-                blk *nb = b->next;
-                free(b);
-                b = nb;
+        }
+        #pragma omp for schedule(dynamic, 1)
+        for (size_t a = 0; a < m; a++) {
+            size_t K = 0, base = 0;
+            for (int t = 0; t < nt; t++) for (blk *b = pt[t].head[a]; b; b = b->next) K += b->n;
+            double *d = malloc((K ? K : 1) * sizeof *d);
+            uint32_t *r = malloc((K ? K : 1) * sizeof *r);
+            if (!d || !r || !sd || !sr) {
+                free(d); free(r);
+                #pragma omp atomic write
+                fail = 1;
+                continue;
             }
-            pt[t].head[a] = pt[t].tail[a] = NULL;
-            base += pt[t].rows;
+            size_t k = 0;
+            for (int t = 0; t < nt; t++) {
+                blk *b = pt[t].head[a];
+                while (b) {
+                    for (size_t i = 0; i < b->n; i++) { d[k] = b->d[i]; r[k] = (uint32_t)(b->r[i] + base); k++; }
+                    blk *nb = b->next;
+                    free(b);
+                    b = nb;
+                }
+                pt[t].head[a] = pt[t].tail[a] = NULL;
+                base += pt[t].rows;
+            }
+            if (ow__radix_sort_buf(d, r, K, sd, sr)) {
+                #pragma omp atomic write
+                fail = 1;
+            }
+            g->cd[a] = d; g->cr[a] = r; g->cn[a] = K;
         }
-        if (ow__radix_sort(d, r, K)) {
-            #pragma omp atomic write
-            fail = 1;
-        }
-        g->cd[a] = d; g->cr[a] = r; g->cn[a] = K;
+        free(sd);
+        free(sr);
     }
     if (fail) { s = ow__fail(err, OW_ENOMEM, "out of memory sorting the samples"); goto out; }
     g->compact = 1;

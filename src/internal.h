@@ -197,7 +197,11 @@ ow_status ow__choice_probs_cont(const ow_workspace *w, const double *sh, double 
 /* FINITE: number of sorted Delta_A(a, .) entries <= c (c <= tau[a]). */
 size_t ow__count_le(const ow_workspace *w, size_t a, double c);
 /* finite.c */
+/* sort d >= 0 ascending, carrying row, stable; 0 or -1 (out of memory) */
 int ow__radix_sort(double *d, uint32_t *row, size_t n);
+/* the same with caller scratch d2, r2 of n entries each (nothing is
+ * allocated but a small histogram) */
+int ow__radix_sort_buf(double *d, uint32_t *row, size_t n, double *d2, uint32_t *r2);
 void ow__thresholds(const ow_game *g, double *tau);
 int ow__hull_build(ow_workspace *w, size_t a);
 double ow__hull_query(const ow_workspace *w, size_t a, double x, uint32_t *pos);

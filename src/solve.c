@@ -76,8 +76,10 @@ static ow_status optimum_finite(const ow_workspace *w, const double *wj, const d
                 const double *D = w->D[a];
                 const uint32_t *P = w->P[a], *S = w->S[a];
                 for (size_t t = 0; t < w->K[a] && D[t] < thr; t++) {
-                    double v = wr[a] - D[t] - wr[S[t]];
-                    if (v > 0 && v > best[P[t]]) best[P[t]] = v;
+                    /* branch-free: whether an entry wins is unpredictable
+                     * (best starts at 0, so v <= 0 changes nothing) */
+                    double v = wr[a] - D[t] - wr[S[t]], b = best[P[t]];
+                    best[P[t]] = v > b ? v : b;
                 }
             }
             for (size_t i = 0; i < n; i++) best[i] += w->M[i] + wr[w->sN[i]];
