@@ -26,14 +26,18 @@
 #endif
 
 #define CHUNK (16u << 20)      /* bytes read at a time by a thread */
-#define BLK 16384              /* entries per block of a candidate list */
+#define LIST0 1024             /* first capacity of a kept list */
 
-typedef struct blk { struct blk *next; size_t n; double d[BLK]; uint32_t r[BLK]; } blk;
+/* A thread's kept entries of one action, in row order.  Lists grow by
+ * doubling with realloc, which moves large blocks by remapping pages
+ * (mremap), not by copying; thread 0's lists become the final arrays, so
+ * most entries are written once and their pages faulted in once. */
+typedef struct list { double *d; uint32_t *r; size_t n, cap; } list;
 
 typedef struct part {
     off_t from, to;            /* byte range [from, to) */
     size_t rows;
-    blk **head, **tail;        /* per action */
+    list *kept;                /* per action */
     double *colsum;
     double *M; uint32_t *sN; size_t cap;
     int header;                /* 1: this part starts with a header line */
@@ -101,19 +105,24 @@ const char *ow__parse_number(const char *p, const char *end, double *out)
     return parse_num(p, end, out);
 }
 
+static int grow(list *l, size_t cap)
+{
+    double *d = realloc(l->d, cap * sizeof *d);
+    if (!d) return -1;
+    l->d = d;
+    uint32_t *r = realloc(l->r, cap * sizeof *r);
+    if (!r) return -1;
+    l->r = r;
+    l->cap = cap;
+    return 0;
+}
+
 static inline int push(part *pt, size_t a, double d, uint32_t r)
 {
-    blk *b = pt->tail[a];
-    if (!b || b->n == BLK) {
-        blk *nb = malloc(sizeof *nb);
-        if (!nb) return -1;
-        nb->next = NULL;
-        nb->n = 0;
-        if (b) b->next = nb; else pt->head[a] = nb;
-        pt->tail[a] = b = nb;
-    }
-    b->d[b->n] = d;
-    b->r[b->n++] = r;
+    list *l = &pt->kept[a];
+    if (l->n == l->cap && grow(l, l->cap ? 2 * l->cap : LIST0)) return -1;
+    l->d[l->n] = d;
+    l->r[l->n++] = r;
     return 0;
 }
 
@@ -295,11 +304,6 @@ static size_t line_of(int fd, off_t at)
     return line;
 }
 
-static void free_blocks(blk *b)
-{
-    while (b) { blk *n = b->next; free(b); b = n; }
-}
-
 ow_status ow__csv_load(ow_game *g, const char *file, const char *label, const char *path, ow_error *err)
 {
     int fd = open(file, O_RDONLY);
@@ -337,12 +341,11 @@ ow_status ow__csv_load(ow_game *g, const char *file, const char *label, const ch
     }
     pt[nt - 1].to = size;
     for (int t = 0; t < nt; t++) {
-        pt[t].head = calloc(m, sizeof *pt[t].head);
-        pt[t].tail = calloc(m, sizeof *pt[t].tail);
+        pt[t].kept = calloc(m, sizeof *pt[t].kept);
         pt[t].colsum = calloc(m, sizeof *pt[t].colsum);
-        if (!pt[t].head || !pt[t].tail || !pt[t].colsum) { s = ow__fail(err, OW_ENOMEM, "out of memory"); goto out; }
+        if (!pt[t].kept || !pt[t].colsum) { s = ow__fail(err, OW_ENOMEM, "out of memory"); goto out; }
     }
-    #pragma omp parallel for schedule(static, 1) num_threads(nt)
+        #pragma omp parallel for schedule(static, 1) num_threads(nt)
     for (int t = 0; t < nt; t++) parse_part(g, tau, fd, size, &pt[t]);
     for (int t = 0; t < nt; t++)
         if (pt[t].st) {
@@ -377,13 +380,13 @@ ow_status ow__csv_load(ow_game *g, const char *file, const char *label, const ch
     }
     for (size_t a = 0; a < m; a++) g->colmean[a] /= (double)N;
     for (size_t i = 0; i < N; i++) g->wt[i] = 1.0 / (double)N;
-    /* gather each action's entries (rows renumbered) and sort them; each
-     * thread sorts through one scratch sized for the largest action, so
-     * the scratch pages are faulted in once, not once per action */
+    /* each action's entries: thread 0's list, extended by the other
+     * threads' (rows renumbered), sorted.  Each thread sorts through one
+     * scratch sized for the largest action, faulted in once. */
     size_t Kmax = 1;
     for (size_t a = 0; a < m; a++) {
         size_t K = 0;
-        for (int t = 0; t < nt; t++) for (blk *b = pt[t].head[a]; b; b = b->next) K += b->n;
+        for (int t = 0; t < nt; t++) K += pt[t].kept[a].n;
         if (K > Kmax) Kmax = K;
     }
     int fail = 0;
@@ -397,33 +400,31 @@ ow_status ow__csv_load(ow_game *g, const char *file, const char *label, const ch
         }
         #pragma omp for schedule(dynamic, 1)
         for (size_t a = 0; a < m; a++) {
-            size_t K = 0, base = 0;
-            for (int t = 0; t < nt; t++) for (blk *b = pt[t].head[a]; b; b = b->next) K += b->n;
-            double *d = malloc((K ? K : 1) * sizeof *d);
-            uint32_t *r = malloc((K ? K : 1) * sizeof *r);
-            if (!d || !r || !sd || !sr) {
-                free(d); free(r);
+            list *l = &pt[0].kept[a];
+            size_t K = 0;
+            for (int t = 0; t < nt; t++) K += pt[t].kept[a].n;
+            if (!sd || !sr || (K > l->cap && grow(l, K)) || (K == 0 && grow(l, 1))) {
                 #pragma omp atomic write
                 fail = 1;
                 continue;
             }
-            size_t k = 0;
-            for (int t = 0; t < nt; t++) {
-                blk *b = pt[t].head[a];
-                while (b) {
-                    for (size_t i = 0; i < b->n; i++) { d[k] = b->d[i]; r[k] = (uint32_t)(b->r[i] + base); k++; }
-                    blk *nb = b->next;
-                    free(b);
-                    b = nb;
-                }
-                pt[t].head[a] = pt[t].tail[a] = NULL;
+            size_t base = pt[0].rows;
+            for (int t = 1; t < nt; t++) {
+                list *o = &pt[t].kept[a];
+                memcpy(l->d + l->n, o->d, o->n * sizeof *o->d);
+                for (size_t i = 0; i < o->n; i++) l->r[l->n + i] = (uint32_t)(o->r[i] + base);
+                l->n += o->n;
                 base += pt[t].rows;
+                free(o->d); free(o->r);
+                o->d = NULL; o->r = NULL; o->n = o->cap = 0;
             }
-            if (ow__radix_sort_buf(d, r, K, sd, sr)) {
+            if (ow__radix_sort_buf(l->d, l->r, K, sd, sr)) {
                 #pragma omp atomic write
                 fail = 1;
+                continue;
             }
-            g->cd[a] = d; g->cr[a] = r; g->cn[a] = K;
+            g->cd[a] = l->d; g->cr[a] = l->r; g->cn[a] = K;
+            l->d = NULL; l->r = NULL; l->n = l->cap = 0;
         }
         free(sd);
         free(sr);
@@ -433,8 +434,8 @@ ow_status ow__csv_load(ow_game *g, const char *file, const char *label, const ch
 out:
     if (pt)
         for (int t = 0; t < nt; t++) {
-            if (pt[t].head) for (size_t a = 0; a < m; a++) free_blocks(pt[t].head[a]);
-            free(pt[t].head); free(pt[t].tail); free(pt[t].colsum); free(pt[t].M); free(pt[t].sN);
+            if (pt[t].kept) for (size_t a = 0; a < m; a++) { free(pt[t].kept[a].d); free(pt[t].kept[a].r); }
+            free(pt[t].kept); free(pt[t].colsum); free(pt[t].M); free(pt[t].sN);
         }
     free(pt);
     free(tau);
