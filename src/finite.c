@@ -139,6 +139,8 @@ static inline double slope(const ow_workspace *w, size_t a, uint32_t pos)
     return w->g->equal_weights ? (double)pos + 1.0 : w->cumw[a][pos];
 }
 
+#define HULL_CHUNK 4096         /* entries whose run ends are found at once */
+
 int ow__hull_build(ow_workspace *w, size_t a)
 {
     const double *D = w->D[a];
@@ -155,22 +157,33 @@ int ow__hull_build(ow_workspace *w, size_t a)
     if (!H || !S || !B) { free(H); free(S); free(B); return -1; }
     size_t h = 0;
     if (w->nzero[a] == 0) { H[0] = UINT32_MAX; S[0] = 0; B[0] = 0; h = 1; }
-    for (size_t i = 0; i < K; i++) {
-        if (i + 1 < K && D[i + 1] == D[i]) continue;     /* not the end of a run */
-        uint32_t p = (uint32_t)i;
-        double W = slope(w, a, p), b = -W * D[i];
-        while (h >= 1) {
-            if (W == S[h - 1]) {                         /* same slope: keep the higher */
-                if (b > B[h - 1]) { h--; continue; }
-                goto skip;
-            }
-            if (h < 2) break;
-            /* the middle line is useless when its neighbours cross above it */
-            if ((b - B[h - 2]) * (S[h - 1] - S[h - 2]) > (B[h - 1] - B[h - 2]) * (W - S[h - 2])) h--;
-            else break;
+    uint32_t ends[HULL_CHUNK];
+    for (size_t c0 = 0; c0 < K; c0 += HULL_CHUNK) {
+        /* the ends of runs of equal d in this chunk, found without a branch
+         * (ties are common in sampled data and unpredictable) */
+        size_t c1 = c0 + HULL_CHUNK < K ? c0 + HULL_CHUNK : K, ne = 0;
+        size_t last = c1 < K ? c1 : K - 1;              /* D[i + 1] exists below it */
+        for (size_t i = c0; i < last; i++) {
+            ends[ne] = (uint32_t)i;
+            ne += D[i + 1] != D[i];
         }
-        H[h] = p; S[h] = W; B[h] = b; h++;
-    skip:;
+        if (c1 == K) ends[ne++] = (uint32_t)(K - 1);     /* the last entry ends its run */
+        for (size_t q = 0; q < ne; q++) {
+            uint32_t p = ends[q];
+            double W = slope(w, a, p), b = -W * D[p];
+            while (h >= 1) {
+                if (W == S[h - 1]) {                     /* same slope: keep the higher */
+                    if (b > B[h - 1]) { h--; continue; }
+                    goto skip;
+                }
+                if (h < 2) break;
+                /* the middle line is useless when its neighbours cross above it */
+                if ((b - B[h - 2]) * (S[h - 1] - S[h - 2]) > (B[h - 1] - B[h - 2]) * (W - S[h - 2])) h--;
+                else break;
+            }
+            H[h] = p; S[h] = W; B[h] = b; h++;
+        skip:;
+        }
     }
     free(S);
     free(B);
