@@ -156,7 +156,7 @@ static ow_status run_blocks(const sim_ctx *cx, uint64_t rounds, uint64_t seed, u
             #pragma omp atomic write
             fail = 1;
         }
-        #pragma omp for schedule(static)
+        #pragma omp for schedule(dynamic, 1)
         for (size_t c = 0; c < count; c++) {
             if (!r || !u) continue;
             uint64_t blk = first + c;
@@ -258,7 +258,7 @@ static ow_status drive(const ow_workspace *w, const ow_solution *sol, uint64_t r
 #ifdef _OPENMP
     nt = omp_get_max_threads();
 #endif
-    size_t chunk = (size_t)nt * 4;
+    size_t chunk = (size_t)nt * 32;     /* blocks between progress calls: few barriers */
     stat *cs = ow__malloc(chunk, sizeof *cs, err);
     if (!cs) { ctx_free(&cx); return OW_ENOMEM; }
     for (uint64_t b0 = 0; b0 < count; b0 += chunk) {
