@@ -49,39 +49,89 @@ static size_t argmax_tol(const double *v, size_t n)
  * action a can gain only if Delta_A(a, i) < w(a) - min_a' w(a') (a prefix
  * of a's sorted entries), and the gain is checked from the entry's stored
  * Nash action before the row's slot is touched. */
+/* The optimum's updates best[P[t]] = max(best[P[t]], v) land on random
+ * rows, and best[] (8 bytes a row) outgrows the cache on big games: an
+ * update then costs a miss.  So updates are first appended to one buffer
+ * per block of OPT_ROW_BLOCK rows and applied a buffer at a time, while
+ * that block of best[] is in cache; only updates that can change best
+ * (v > 0) are kept.  Games whose best[] fits one block update directly. */
+#ifndef OPT_ROW_SHIFT
+#define OPT_ROW_SHIFT 17                       /* 2^17 rows: 1 MB of best[] a block */
+#endif
+#ifndef OPT_BUF_ENTRIES
+#define OPT_BUF_ENTRIES ((size_t)1 << 21)      /* buffered updates a thread, all blocks */
+#endif
+
+typedef struct opt_buf { size_t nb, cap, *fill; uint32_t *row; double *v; } opt_buf;
+
+static void opt_flush(double *best, opt_buf *ub, size_t b)
+{
+    const uint32_t *r = ub->row + b * ub->cap;
+    const double *v = ub->v + b * ub->cap;
+    for (size_t q = 0; q < ub->fill[b]; q++) {
+        double x = best[r[q]];
+        best[r[q]] = v[q] > x ? v[q] : x;
+    }
+    ub->fill[b] = 0;
+}
+
 static ow_status optimum_finite(const ow_workspace *w, const double *wj, const double *uBN,
                                 const ow_solve_options *opt, ow_solution *s, ow_error *err)
 {
     const ow_game *g = w->g;
     size_t n = g->n, m = g->m, T = g->T;
     double *o_j = s->opt_type, *r_j = s->ratio_type;
+    size_t nblk = (n + ((size_t)1 << OPT_ROW_SHIFT) - 1) >> OPT_ROW_SHIFT;
     int fail = 0;
     #pragma omp parallel
     {
         double *best = malloc(n * sizeof *best);
-        if (!best) {
+        opt_buf ub = { nblk, OPT_BUF_ENTRIES / (nblk ? nblk : 1), NULL, NULL, NULL };
+        if (ub.cap < 4096) ub.cap = 4096;
+        if (nblk > 1) {
+            ub.fill = calloc(nblk, sizeof *ub.fill);
+            ub.row = malloc(nblk * ub.cap * sizeof *ub.row);
+            ub.v = malloc(nblk * ub.cap * sizeof *ub.v);
+        }
+        int bad = !best || (nblk > 1 && (!ub.fill || !ub.row || !ub.v));
+        if (bad) {
             #pragma omp atomic write
             fail = 1;
         }
         #pragma omp for schedule(dynamic, 1)
         for (size_t j = 0; j < T; j++) {
-            if (!best || j % opt->nparts != opt->part) continue;
+            if (bad || j % opt->nparts != opt->part) continue;
             const double *wr = wj + j * m;
             double minw = wr[0];
             for (size_t a = 1; a < m; a++) minw = fmin(minw, wr[a]);
-            /* best[i]: how much more than its own choice row i can give */
+            /* best[i]: how much more than its own choice row i can give.
+             * An entry with Delta_A >= w(a) - min w cannot beat its row's own
+             * choice, so each action's scan stops there; below, whether an
+             * entry wins is unpredictable, so nothing branches on it (best
+             * starts at 0: v <= 0 changes nothing). */
             memset(best, 0, n * sizeof *best);
             for (size_t a = 0; a < m; a++) {
                 double thr = wr[a] - minw;
                 const double *D = w->D[a];
                 const uint32_t *P = w->P[a], *S = w->S[a];
+                if (nblk <= 1) {
+                    for (size_t t = 0; t < w->K[a] && D[t] < thr; t++) {
+                        double v = wr[a] - D[t] - wr[S[t]], b = best[P[t]];
+                        best[P[t]] = v > b ? v : b;
+                    }
+                    continue;
+                }
                 for (size_t t = 0; t < w->K[a] && D[t] < thr; t++) {
-                    /* branch-free: whether an entry wins is unpredictable
-                     * (best starts at 0, so v <= 0 changes nothing) */
-                    double v = wr[a] - D[t] - wr[S[t]], b = best[P[t]];
-                    best[P[t]] = v > b ? v : b;
+                    double v = wr[a] - D[t] - wr[S[t]];
+                    uint32_t p = P[t];
+                    size_t b = p >> OPT_ROW_SHIFT, q = ub.fill[b];
+                    ub.row[b * ub.cap + q] = p;
+                    ub.v[b * ub.cap + q] = v;
+                    ub.fill[b] = q + (v > 0);
+                    if (ub.fill[b] == ub.cap) opt_flush(best, &ub, b);
                 }
             }
+            for (size_t b = 0; b < ub.nb && nblk > 1; b++) opt_flush(best, &ub, b);
             for (size_t i = 0; i < n; i++) best[i] += w->M[i] + wr[w->sN[i]];
             double os = 0, rs = 0;
             int ok = 1;
@@ -96,6 +146,7 @@ static ow_status optimum_finite(const ow_workspace *w, const double *wj, const d
             s->ratio_type_ok[j] = ok;
         }
         free(best);
+        free(ub.fill); free(ub.row); free(ub.v);
     }
     if (fail) return ow__fail(err, OW_ENOMEM, "out of memory computing the optimum");
     return OW_OK;

@@ -197,6 +197,74 @@ static void csv_game_should_refuse_payments_beyond_what_it_keeps(void **state)
     gsl_rng_free(r);
 }
 
+/* More rows than one block of the optimum's row-blocked updates (solve.c,
+ * 2^17 rows): E[max_a (u_A + w_j)] per B type against the plain sum over
+ * the sample matrix.  The engine sums (u_A - M) + M and weights 1/n row
+ * by row, so the two agree to rounding (1e-10 relative over 2.6e5 rows);
+ * one lost update would move a mean by about 1e-6 relative. */
+static void optimum_should_match_brute_force_past_one_row_block(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ow-csv-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 2024);
+    const size_t n = (1u << 17) * 2 + 777, m = 5, k = 3, T = 4;
+    double *u = malloc(n * m * sizeof *u), *ub = malloc(T * m * k * sizeof *ub);
+    char csv[256];
+    snprintf(csv, sizeof csv, "%s/big.csv", dir);
+    FILE *f = fopen(csv, "w");
+    assert_non_null(f);
+    for (size_t i = 0; i < n; i++)
+        for (size_t a = 0; a < m; a++) {
+            u[i * m + a] = (double)gsl_rng_uniform_int(r, 400) / 8;     /* many ties */
+            fprintf(f, "%s%.17g", a ? "," : "", u[i * m + a]);
+            if (a + 1 == m) fputc('\n', f);
+        }
+    fclose(f);
+    char *js = malloc(100000), *p = js;
+    p += sprintf(p, "{\"oneway\":1,\"name\":\"big\",\"A\":{\"actions\":[");
+    for (size_t a = 0; a < m; a++) p += sprintf(p, "%s\"a%zu\"", a ? "," : "", a);
+    p += sprintf(p, "],\"types\":{\"samples\":{\"csv\":\"big.csv\"}}},\"B\":{\"actions\":[");
+    for (size_t c = 0; c < k; c++) p += sprintf(p, "%s\"b%zu\"", c ? "," : "", c);
+    p += sprintf(p, "],\"types\":[");
+    for (size_t j = 0; j < T; j++) {
+        p += sprintf(p, "%s{\"prob\":0.25,\"payoff\":[", j ? "," : "");
+        for (size_t a = 0; a < m; a++) {
+            p += sprintf(p, "%s[", a ? "," : "");
+            for (size_t c = 0; c < k; c++) {
+                ub[(j * m + a) * k + c] = 60 * gsl_rng_uniform(r);
+                p += sprintf(p, "%s%.17g", c ? "," : "", ub[(j * m + a) * k + c]);
+            }
+            p += sprintf(p, "]");
+        }
+        p += sprintf(p, "]}");
+    }
+    sprintf(p, "]}}");
+    ow_error e = { OW_OK, "" };
+    ow_game *g = ow_game_load_string(js, "big", dir, &e);
+    if (!g) fail_msg("%s", e.msg);
+    ow_workspace *w = ws_ok(g);
+    ow_solution *s = solve_ok(w, OW_MODEL_PAPER);
+    for (size_t j = 0; j < T; j++) {
+        double wj[5], sum = 0;
+        for (size_t a = 0; a < m; a++) {
+            wj[a] = ub[(j * m + a) * k];
+            for (size_t c = 1; c < k; c++) wj[a] = fmax(wj[a], ub[(j * m + a) * k + c]);
+        }
+        for (size_t i = 0; i < n; i++) {
+            double best = -INFINITY;
+            for (size_t a = 0; a < m; a++) best = fmax(best, u[i * m + a] + wj[a]);
+            sum += best;
+        }
+        assert_close(s->opt_type[j], sum / (double)n, 1e-10);
+    }
+    ow_solution_free(s); ow_workspace_free(w); ow_game_free(g);
+    free(u); free(ub); free(js);
+    unlink(csv); rmdir(dir);
+    gsl_rng_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -204,6 +272,7 @@ int main(void)
         cmocka_unit_test(radix_sort_should_match_comparison_sort),
         cmocka_unit_test(csv_games_should_equal_inline_games),
         cmocka_unit_test(csv_game_should_refuse_payments_beyond_what_it_keeps),
+        cmocka_unit_test(optimum_should_match_brute_force_past_one_row_block),
     };
     return cmocka_run_group_tests_name("csv", tests, NULL, NULL);
 }
