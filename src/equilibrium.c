@@ -89,6 +89,11 @@ static ow_status finite_init(ow_workspace *w, ow_error *err)
     }
     w->S = ow__malloc(m, sizeof *w->S, err);
     if (!w->S) return OW_ENOMEM;
+    /* S[a][t] = sN[P[a][t]]: random reads of sN, so they come from a copy
+     * one byte a row when the actions allow it (it stays in cache) */
+    uint8_t *sN8 = NULL;
+    if (m <= 256 && (sN8 = malloc(n ? n : 1)))
+        for (size_t i = 0; i < n; i++) sN8[i] = (uint8_t)w->sN[i];
     int fail2 = 0;
     #pragma omp parallel for schedule(dynamic, 1)
     for (size_t a = 0; a < m; a++) {
@@ -97,8 +102,12 @@ static ow_status finite_init(ow_workspace *w, ow_error *err)
             #pragma omp atomic write
             fail2 = 1;
             continue; }
-        for (size_t i = 0; i < w->K[a]; i++) w->S[a][i] = w->sN[w->P[a][i]];
+        const uint32_t *P = w->P[a];
+        uint32_t *S = w->S[a];
+        if (sN8) for (size_t i = 0; i < w->K[a]; i++) S[i] = sN8[P[i]];
+        else for (size_t i = 0; i < w->K[a]; i++) S[i] = w->sN[P[i]];
     }
+    free(sN8);
     if (fail2) return ow__fail(err, OW_ENOMEM, "out of memory");
     for (size_t a = 0; a < m; a++) {
         size_t nz = 0;
