@@ -2,14 +2,38 @@
  * csv.c -- reading {"csv": FILE} samples fast and into little memory.
  *
  * The file is split into one byte range per thread (cut at line ends);
- * each thread reads its range in chunks with pread and parses numbers with
- * an exact fast path (Clinger: up to 15 significant digits and a power of
- * ten up to 22 is one correctly rounded IEEE operation; anything else goes
- * to strtod), so the result is bit for bit what strtod gives.  Each row is
- * reduced at once to what the engine needs (finite.c): its maximum M_i,
- * its Nash action, the column sums, and for each action the entries
+ * each thread reads its range in chunks with pread.  Each row is reduced at
+ * once to what the engine needs (finite.c): its maximum M_i, its Nash
+ * action, the column sums, and for each action the entries
  * Delta_A = M_i - u_A(a, i) <= tau_a.  The sample matrix itself is never
  * held, so a game needs memory for the kept entries only.
+ *
+ * Two ways to read, one result.  Files of plain decimals (no exponent, at
+ * most FIX_MAXFRAC digits after the point: what spreadsheets and NumPy
+ * write) take the fixed-point path.  With S = 10^f, f the most fraction
+ * digits seen in the file's first MB, every value is the integer U = S u:
+ * a line's separators are found 16 bytes at a time, and each token is
+ * converted from one 8-byte load without a branch per digit, so numbers
+ * do not wait on one another.  Rows are reduced a block of FIX_BLK at a
+ * time, one action's column per tight loop, and Delta_A is kept as the
+ * integer key M - U with its row in one 64-bit word (8 bytes an entry,
+ * not 12).  After reading, the words become the doubles the general path
+ * makes, fl(fl(M/S) - fl(U/S)) -- bit for bit strtod's value minus
+ * strtod's value, since both divisions are correctly rounded quotients of
+ * exact operands -- a block of rows at a time for every action (M stays
+ * in cache); the keys, recovered as round(S d), need two or three radix
+ * passes where the doubles' bits need five, the first on a few top bits
+ * only (out of cache, few write streams) and the rest inside cache-sized
+ * parts; an insertion pass settles the entries whose keys tie while their
+ * doubles differ in the last bit.  Anything else -- an exponent, more
+ * fraction digits than the first MB showed, a value beyond 2^40 / S --
+ * sends the whole file to the general path: an exact fast parser
+ * (Clinger: up to 15 significant digits and a power of ten up to 22 is
+ * one correctly rounded IEEE operation; anything else goes to strtod), so
+ * the result is bit for bit what strtod gives, and a sort on the doubles'
+ * bits.  The two paths give identical entries (tests/test_csv.c); the
+ * column means differ in the last bit at most (the fixed-point sums are
+ * exact).
  *
  * Errors carry the file's line number, counted only when an error occurs.
  */
@@ -21,12 +45,33 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <emmintrin.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
 
-#define CHUNK (16u << 20)      /* bytes read at a time by a thread */
+#define CHUNK (1u << 20)       /* bytes read at a time by a thread (stays in cache) */
+#ifndef OW_CSV_LINE_MAX
+#define OW_CSV_LINE_MAX (256u << 20)  /* longest line read; the buffer grows to it */
+#endif
+#define PAD 128                /* readable bytes past a chunk's end (64-byte scans) */
 #define LIST0 1024             /* first capacity of a kept list */
+#define SNIFF (1u << 20)       /* bytes looked at to choose the fixed-point scale */
+#ifndef FIX_MAXFRAC
+#define FIX_MAXFRAC 6          /* most fraction digits the fixed-point path takes */
+#endif
+#define FIX_MAXABS (INT64_C(1) << 40)  /* largest |S u| it takes (keeps errors < 2^-12 / S) */
+#ifndef FIX_SPLIT
+#define FIX_SPLIT 4                    /* bits of the first, out-of-cache radix pass */
+#endif
+#ifndef FIX_DIGIT
+#define FIX_DIGIT 8                    /* bits of each later, in-cache pass */
+#endif
+#ifndef FIX_BLK
+#define FIX_BLK 64                     /* rows parsed before their entries go to the lists */
+#endif
+#define FIX_BLK_MAX 1024       /* part holds bM on the heap of calloc: keep it small */
+_Static_assert(FIX_BLK >= 1 && FIX_BLK <= FIX_BLK_MAX, "FIX_BLK out of range");
 
 /* A thread's kept entries of one action, in row order.  Lists grow by
  * doubling with realloc, which moves large blocks by remapping pages
@@ -34,13 +79,28 @@
  * most entries are written once and their pages faulted in once. */
 typedef struct list { double *d; uint32_t *r; size_t n, cap; } list;
 
+/* how a load reads numbers */
+typedef struct mode {
+    int fixed;                 /* 1: the fixed-point path */
+    int frac;                  /* its scale S = 10^frac */
+    double S;
+    const int64_t *khi;        /* m: keys above khi[a] have Delta_A > tau_a */
+} mode;
+
 typedef struct part {
     off_t from, to;            /* byte range [from, to) */
     size_t rows;
-    list *kept;                /* per action */
+    list *kept;                /* per action (general path) */
+    uint64_t **kxp;            /* per action (fixed-point path): key << 32 | row */
+    size_t *kn, *kcap;         /* their lengths and capacities */
+    int64_t *blk;              /* m x FIX_BLK: the last rows' S u, by action (fixed-point path) */
+    int64_t bM[FIX_BLK];       /* their S M_i */
+    size_t nb;                 /* rows in blk */
     double *colsum;
-    double *M; uint32_t *sN; size_t cap;
+    __int128 *isum;            /* m: sums of S u (fixed-point path) */
+    double *M; uint32_t *sN; int64_t *Mi; size_t cap;
     int header;                /* 1: this part starts with a header line */
+    int notfixed;              /* a value the fixed-point path cannot take */
     ow_status st;
     off_t err_at;              /* byte offset of the error */
     char msg[512];
@@ -48,6 +108,8 @@ typedef struct part {
 
 static const double p10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
                               1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
+static const int64_t ip10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
+                                1000000000, 10000000000, 100000000000, 1000000000000 };
 
 /* parse one number in [p, end); returns the end of the token or NULL */
 static inline __attribute__((always_inline)) const char *parse_num(const char *p, const char *end, double *out)
@@ -139,11 +201,10 @@ static void fail_at(part *pt, off_t at, ow_status st, const char *fmt, ...)
     pt->err_at = at;
 }
 
-/* one line [p, le) at file offset off; returns 0 or -1 (error recorded) */
-static int row(const ow_game *g, const double *tau, part *pt, const char *p, const char *le,
-               off_t off, double *u)
+/* the numbers of one line [p, le) at file offset off into u[m]; 0, or -1
+ * with the error recorded */
+static int parse_line(size_t m, part *pt, const char *p, const char *le, off_t off, double *u)
 {
-    size_t m = g->m;
     const char *q = p;
     for (size_t a = 0; a < m; a++) {
         while (q < le && (*q == ' ' || *q == '\t')) q++;          /* blanks around numbers are allowed */
@@ -165,9 +226,12 @@ static int row(const ow_game *g, const double *tau, part *pt, const char *p, con
             return -1;
         }
     }
-    size_t sn = 0;
-    for (size_t a = 1; a < m; a++) if (u[a] > u[sn]) sn = a;
-    double M = u[sn];
+    return 0;
+}
+
+/* the next row's number, growing the per-row arrays; -1 on error */
+static long row_slot(part *pt, off_t off, int fixed)
+{
     if (pt->rows == pt->cap) {
         size_t c = pt->cap ? 2 * pt->cap : 65536;
         double *nm = realloc(pt->M, c * sizeof *nm);
@@ -176,13 +240,31 @@ static int row(const ow_game *g, const double *tau, part *pt, const char *p, con
         uint32_t *ns = realloc(pt->sN, c * sizeof *ns);
         if (!ns) { fail_at(pt, off, OW_ENOMEM, "out of memory"); return -1; }
         pt->sN = ns;
+        if (fixed) {
+            int64_t *ni = realloc(pt->Mi, c * sizeof *ni);
+            if (!ni) { fail_at(pt, off, OW_ENOMEM, "out of memory"); return -1; }
+            pt->Mi = ni;
+        }
         pt->cap = c;
     }
     if (pt->rows >= UINT32_MAX) { fail_at(pt, off, OW_ETOOBIG, "more than %u samples", UINT32_MAX); return -1; }
-    uint32_t r = (uint32_t)pt->rows;
+    return (long)pt->rows++;
+}
+
+/* general path: one line; returns 0 or -1 (error recorded) */
+static int row(const ow_game *g, const double *tau, part *pt, const char *p, const char *le,
+               off_t off, double *u)
+{
+    size_t m = g->m;
+    if (parse_line(m, pt, p, le, off, u)) return -1;
+    size_t sn = 0;
+    for (size_t a = 1; a < m; a++) if (u[a] > u[sn]) sn = a;
+    double M = u[sn];
+    long rl = row_slot(pt, off, 0);
+    if (rl < 0) return -1;
+    uint32_t r = (uint32_t)rl;
     pt->M[r] = M;
     pt->sN[r] = (uint32_t)sn;
-    pt->rows++;
     for (size_t a = 0; a < m; a++) {
         pt->colsum[a] += u[a];
         double d = M - u[a];
@@ -190,6 +272,159 @@ static int row(const ow_game *g, const double *tau, part *pt, const char *p, con
     }
     return 0;
 }
+
+/* ------------------------------------------------- the fixed-point path */
+
+/* Bit i set when q[i] ends a token (',', '\n' or '\r'), for 64 bytes at
+ * q: found 16 bytes at a time, so that finding where the next number
+ * starts costs two instructions and numbers convert independently of one
+ * another (no chain from one number's end to the next one's start). */
+static inline uint64_t seps64(const char *q)
+{
+    const __m128i c = _mm_set1_epi8(','), n = _mm_set1_epi8('\n'), r = _mm_set1_epi8('\r');
+    uint64_t mk = 0;
+    for (int i = 0; i < 4; i++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(q + 16 * i));
+        __m128i e = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, c), _mm_cmpeq_epi8(v, n)), _mm_cmpeq_epi8(v, r));
+        mk |= (uint64_t)(uint32_t)_mm_movemask_epi8(e) << (16 * i);
+    }
+    return mk;
+}
+
+/* The token [s, s + len) as S u (S = 10^frac): an optional sign, then up
+ * to eight bytes of digits with at most one '.'.  1 on success; 0 when the
+ * token is anything else (the scalar code then decides).  Eight bytes are
+ * read from s.  A byte is a digit when it is '0'..'9': x ^ '0' is then
+ * 0..9, and adding 0x76 leaves the top bit clear only for those (a byte
+ * >= 0x8a may carry into its neighbour, which only adds a flag). */
+static inline int tok_fixed(const char *s, size_t len, int frac, int64_t *out)
+{
+    int neg = *s == '-';
+    if (neg || *s == '+') { s++; len--; }
+    if (len - 1 >= 8) return 0;                          /* 1..8 bytes */
+    uint64_t x;
+    memcpy(&x, s, 8);
+    uint64_t keep = ~UINT64_C(0) >> (64 - 8 * len);
+    uint64_t t = (x ^ UINT64_C(0x3030303030303030)) & keep;
+    uint64_t nd = ((t + UINT64_C(0x7676767676767676)) | t) & UINT64_C(0x8080808080808080);
+    int fr = 0, n = (int)len;
+    if (nd) {
+        if (nd & (nd - 1)) return 0;                     /* two bytes that are not digits */
+        int i1 = __builtin_ctzll(nd) >> 3;
+        if (s[i1] != '.' || len == 1) return 0;
+        fr = (int)len - i1 - 1;
+        n = (int)len - 1;
+        uint64_t low = i1 ? ~UINT64_C(0) >> (64 - 8 * i1) : 0;  /* the digits before the point */
+        t = (t & low) | ((t >> 8) & ~low);
+    }
+    if (fr > frac) return 0;
+    t <<= 8 * (8 - n);                     /* the digits, most significant first, zeros before */
+    t = t * 10 + (t >> 8);
+    t = (((t & UINT64_C(0x000000FF000000FF)) * (100 + (UINT64_C(1000000) << 32))) +
+         (((t >> 16) & UINT64_C(0x000000FF000000FF)) * (1 + (UINT64_C(10000) << 32)))) >> 32;
+    int64_t v = (int64_t)t * ip10[frac - fr];          /* < 10^8 * 10^6: no overflow */
+    if (v > FIX_MAXABS) return 0;
+    *out = neg ? -v : v;
+    return 1;
+}
+
+/* The same, a byte at a time, for other tokens: blanks, a sign, digits,
+ * '.', digits, blanks (no exponent, under 19 digits).  1 or 0. */
+static int tok_scalar(const char *p, const char *e, int frac, int64_t *out)
+{
+    while (p < e && (*p == ' ' || *p == '\t')) p++;
+    while (e > p && (e[-1] == ' ' || e[-1] == '\t')) e--;
+    int neg = p < e && *p == '-';
+    if (p < e && (*p == '-' || *p == '+')) p++;
+    uint64_t v = 0;
+    int nd = 0, fr = 0;
+    while (p < e && (unsigned)(*p - '0') < 10u) { v = v * 10 + (uint64_t)(*p - '0'); p++; nd++; }
+    if (p < e && *p == '.') {
+        p++;
+        while (p < e && (unsigned)(*p - '0') < 10u) { v = v * 10 + (uint64_t)(*p - '0'); p++; nd++; fr++; }
+    }
+    if (p != e || nd == 0 || nd > 18 || fr > frac || v > (uint64_t)FIX_MAXABS) return 0;
+    int64_t s = (int64_t)v * ip10[frac - fr];
+    if (s > FIX_MAXABS) return 0;
+    *out = neg ? -s : s;
+    return 1;
+}
+
+/* The block's rows, one action at a time: each action's column of the
+ * block goes to its kept list in one tight loop (list, count and
+ * threshold in registers, no branch on the test), and into the column's
+ * exact sum.  0 or -1 (out of memory). */
+static int flush_block(part *pt, const mode *md, size_t m)
+{
+    size_t nb = pt->nb;
+    uint32_t r0 = (uint32_t)(pt->rows - nb);
+    for (size_t a = 0; a < m; a++) {
+        if (pt->kcap[a] - pt->kn[a] < nb) {
+            size_t c = pt->kcap[a] ? 2 * pt->kcap[a] : LIST0;
+            uint64_t *x = realloc(pt->kxp[a], c * sizeof *x);
+            if (!x) return -1;
+            pt->kxp[a] = x;
+            pt->kcap[a] = c;
+        }
+        uint64_t *restrict out = pt->kxp[a] + pt->kn[a];
+        const int64_t *restrict col = pt->blk + a * FIX_BLK, *restrict bM = pt->bM;
+        int64_t h = md->khi[a], sum = 0;
+        size_t n = 0;
+        for (size_t i = 0; i < nb; i++) {
+            int64_t k = bM[i] - col[i];
+            out[n] = (uint64_t)k << 32 | (r0 + i);
+            n += k <= h;
+            sum += col[i];
+        }
+        pt->kn[a] += n;
+        pt->isum[a] += sum;                    /* |S u| <= 2^40: a block's sum fits an int64 */
+    }
+    pt->nb = 0;
+    return 0;
+}
+
+/* One line in the fixed-point path (64 readable bytes past le).  Returns
+ * 0; or -1 with an error recorded, or with notfixed set when the line is
+ * good but holds a value this path cannot take. */
+static int row_fixed(const ow_game *g, const mode *md, part *pt, const char *p, const char *le,
+                     off_t off, int64_t *u, double *ud)
+{
+    size_t m = g->m;
+    const char *scan = p, *q = p;
+    uint64_t mk = seps64(scan);
+    for (size_t a = 0; a < m; a++) {
+        while (!mk) { scan += 64; mk = seps64(scan); }
+        const char *e = scan + __builtin_ctzll(mk);
+        mk &= mk - 1;
+        if (e > le) goto slow;
+        if (!tok_fixed(q, (size_t)(e - q), md->frac, &u[a]) && !tok_scalar(q, e, md->frac, &u[a])) goto slow;
+        if (a + 1 < m) {
+            if (e >= le || *e != ',') goto slow;
+            q = e + 1;
+        } else if (e != le) goto slow;
+    }
+    size_t sn = 0;
+    for (size_t a = 1; a < m; a++) if (u[a] > u[sn]) sn = a;
+    int64_t Mi = u[sn];
+    long rl = row_slot(pt, off, 1);
+    if (rl < 0) return -1;
+    uint32_t r = (uint32_t)rl;
+    pt->Mi[r] = Mi;
+    pt->M[r] = (double)Mi / md->S;
+    pt->sN[r] = (uint32_t)sn;
+    size_t nb = pt->nb;
+    int64_t *blk = pt->blk;
+    for (size_t a = 0; a < m; a++) blk[a * FIX_BLK + nb] = u[a];
+    pt->bM[nb] = Mi;
+    if (++pt->nb == FIX_BLK && flush_block(pt, md, m)) { fail_at(pt, off, OW_ENOMEM, "out of memory"); return -1; }
+    return 0;
+slow:
+    /* the general parser says what is wrong, or that the line is good */
+    if (parse_line(m, pt, p, le, off, ud) == 0) { pt->notfixed = 1; pt->st = OW_EINPUT; }
+    return -1;
+}
+
+/* ---------------------------------------------------------- the reading */
 
 static int header_ok(const ow_game *g, part *pt, const char *p, const char *le)
 {
@@ -224,17 +459,19 @@ static int blank_rest(int fd, off_t at, off_t size)
     return 1;
 }
 
-static void parse_part(const ow_game *g, const double *tau, int fd, off_t size, part *pt)
+static void parse_part(const ow_game *g, const double *tau, const mode *md, int fd, off_t size, part *pt)
 {
     size_t m = g->m;
-    char *buf = malloc(CHUNK + 1);
+    size_t cap = CHUNK;
+    char *buf = malloc(cap + PAD);
     double *u = malloc(m * sizeof *u);
-    if (!buf || !u) { fail_at(pt, pt->from, OW_ENOMEM, "out of memory"); goto out; }
+    int64_t *ui = malloc(m * sizeof *ui);
+    if (!buf || !u || !ui) { fail_at(pt, pt->from, OW_ENOMEM, "out of memory"); goto out; }
     off_t pos = pt->from;
     size_t have = 0;               /* bytes carried over in buf */
     int first = pt->header;
     while (pos < pt->to || have) {
-        size_t want = CHUNK - have;
+        size_t want = cap - have;
         if ((off_t)want > pt->to - pos) want = (size_t)(pt->to - pos);
         ssize_t n = 0;
         if (want) {
@@ -244,6 +481,7 @@ static void parse_part(const ow_game *g, const double *tau, int fd, off_t size, 
         off_t base = pos - (off_t)have;     /* file offset of buf[0] */
         pos += n;
         size_t len = have + (size_t)n;
+        memset(buf + len, '\n', PAD);       /* 8-byte loads never pass the buffer */
         int last = pos >= pt->to;
         char *p = buf, *end = buf + len;
         for (;;) {
@@ -269,12 +507,20 @@ static void parse_part(const ow_game *g, const double *tau, int fd, off_t size, 
                     continue;
                 }
             }
-            if (row(g, tau, pt, p, le, off, u)) goto out;
+            if (md->fixed ? row_fixed(g, md, pt, p, le, off, ui, u) : row(g, tau, pt, p, le, off, u)) goto out;
             p = nl + (nl < end);
             if (nl == end) break;
         }
         have = (size_t)(end - p);
-        if (have == CHUNK) { fail_at(pt, base, OW_EINPUT, "a line longer than %u bytes", CHUNK); goto out; }
+        if (have == cap) {                  /* a line longer than the buffer */
+            if (cap >= OW_CSV_LINE_MAX) { fail_at(pt, base, OW_EINPUT, "a line longer than %u bytes", OW_CSV_LINE_MAX); goto out; }
+            char *nb = realloc(buf, 2 * cap + PAD);
+            if (!nb) { fail_at(pt, base, OW_ENOMEM, "out of memory"); goto out; }
+            buf = nb;
+            cap *= 2;
+            pos = base + (off_t)have;       /* carried bytes stay where they are */
+            continue;
+        }
         memmove(buf, p, have);
         if (last && have == 0) break;
         if (last && have) {
@@ -283,9 +529,11 @@ static void parse_part(const ow_game *g, const double *tau, int fd, off_t size, 
             break;
         }
     }
+    if (md->fixed && pt->nb && !pt->st && flush_block(pt, md, m)) fail_at(pt, pt->to, OW_ENOMEM, "out of memory");
 out:
     free(buf);
     free(u);
+    free(ui);
 }
 
 static size_t line_of(int fd, off_t at)
@@ -304,86 +552,168 @@ static size_t line_of(int fd, off_t at)
     return line;
 }
 
-ow_status ow__csv_load(ow_game *g, const char *file, const char *label, const char *path, ow_error *err)
+/* The fixed-point scale from the file's first SNIFF bytes: the most digits
+ * after a point, or -1 when a number there has an exponent or more than
+ * FIX_MAXFRAC of them (the general path then reads the file). */
+static int sniff_frac(int fd)
 {
-    int fd = open(file, O_RDONLY);
-    if (fd < 0) return ow__fail(err, OW_EIO, "%s: %s: cannot open CSV file %s: %s", label, path, file, strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) || !S_ISREG(st.st_mode)) { close(fd); return ow__fail(err, OW_EIO, "%s: %s: %s is not a regular file", label, path, file); }
-    off_t size = st.st_size;
-    size_t m = g->m;
-    int nt = 1;
-#ifdef _OPENMP
-    nt = omp_get_max_threads();
-#endif
-    if (size < (off_t)(1 << 20)) nt = 1;
-    part *pt = calloc((size_t)nt, sizeof *pt);
-    double *tau = malloc(m * sizeof *tau);
-    ow_status s = OW_OK;
-    if (!pt || !tau) { s = ow__fail(err, OW_ENOMEM, "out of memory"); goto out; }
-    ow__thresholds(g, tau);
-    /* cut points after line ends */
-    for (int t = 0; t < nt; t++) {
-        off_t c = size * t / nt;
-        if (t > 0) {
-            char b[4096];
-            for (;;) {
-                ssize_t n = pread(fd, b, sizeof b, c);
-                if (n <= 0) { c = size; break; }
-                char *nl = memchr(b, '\n', (size_t)n);
-                if (nl) { c += nl - b + 1; break; }
-                c += n;
-            }
+    char *b = malloc(SNIFF);
+    if (!b) return -1;
+    ssize_t n = pread(fd, b, SNIFF, 0), i = 0;
+    int best = 0, fr = -1;           /* fr: digits after a point in this token, -1 outside one */
+    if (n > 0 && !((b[0] >= '0' && b[0] <= '9') || b[0] == '-' || b[0] == '+' || b[0] == '.'))
+        while (i < n && b[i] != '\n') i++;                  /* a header line */
+    for (; i < n && best >= 0; i++) {
+        char c = b[i];
+        if (c == '.') fr = 0;
+        else if (c >= '0' && c <= '9') { if (fr >= 0 && ++fr > best) best = fr; }
+        else if (c == 'e' || c == 'E') best = -1;
+        else fr = -1;
+    }
+    free(b);
+    return best > FIX_MAXFRAC ? -1 : best;
+}
+
+/* Words key << 32 | row into the general path's doubles, in place, and
+ * their rows into r, for the entries of rows [r0, r1) of one action:
+ * d = fl(fl(M/S) - fl(U/S)) with U = S M - key. */
+static void words_to_deltas(uint64_t *x, uint32_t *r, size_t lo, size_t hi, const double *M,
+                            const int64_t *Mi, double S)
+{
+    double *d = (double *)(void *)x;
+    for (size_t i = lo; i < hi; i++) {
+        uint64_t v = x[i];
+        uint32_t row = (uint32_t)v;
+        d[i] = M[row] - (double)(Mi[row] - (int64_t)(v >> 32)) / S;
+        r[i] = row;
+    }
+}
+
+/* first entry of the row-ordered words x[0..n) whose row is >= row */
+static size_t first_row(const uint64_t *x, size_t n, uint32_t row)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if ((uint32_t)x[mid] < row) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+}
+
+/* An entry on its way through the sort: one 16-byte store a move. */
+typedef struct rec { double d; uint32_t r, k; } rec;
+
+/* One stable counting pass of the records s[0, n) on the digit
+ * (k >> sh) & mask, into t.  0 when every record has the same digit
+ * (nothing moves, t untouched), 1 otherwise. */
+static int radix_pass(const rec *restrict s, rec *restrict t, size_t n, int sh, uint32_t mask, uint32_t *restrict cnt)
+{
+    memset(cnt, 0, ((size_t)mask + 1) * sizeof *cnt);
+    for (size_t i = 0; i < n; i++) cnt[(s[i].k >> sh) & mask]++;
+    if (cnt[(s[0].k >> sh) & mask] == n) return 0;
+    uint32_t sum = 0;
+    for (uint32_t b = 0; b <= mask; b++) { uint32_t c = cnt[b]; cnt[b] = sum; sum += c; }
+    for (size_t i = 0; i < n; i++) t[cnt[(s[i].k >> sh) & mask]++] = s[i];
+    return 1;
+}
+
+/* Records a[0, n) by their keys k <= kmax, stably; the result is in a or
+ * in the scratch b, whichever is returned (NULL: out of memory).  Out of
+ * cache a scatter to many buckets costs a miss a record, so the first
+ * pass splits on the top FIX_SPLIT bits only (a few write streams), and
+ * each part, small enough to stay in cache, is then sorted on the
+ * remaining bits LSD, FIX_DIGIT bits a pass. */
+static rec *radix_records(rec *a, rec *b, size_t n, uint32_t kmax)
+{
+    int bits = 32 - __builtin_clz(kmax);
+    int top = bits > FIX_SPLIT ? FIX_SPLIT : bits, low = bits - top;
+    uint32_t *cnt = malloc(((size_t)1 << (FIX_DIGIT > FIX_SPLIT ? FIX_DIGIT : FIX_SPLIT)) * sizeof *cnt);
+    size_t off[(1 << FIX_SPLIT) + 1], pos[1 << FIX_SPLIT];
+    if (!cnt) return NULL;
+    uint32_t tmask = (UINT32_C(1) << top) - 1;
+    for (uint32_t q = 0; q <= tmask; q++) off[q] = 0;
+    for (size_t i = 0; i < n; i++) off[a[i].k >> low]++;
+    size_t sum = 0;
+    for (uint32_t q = 0; q <= tmask; q++) { size_t t = off[q]; off[q] = pos[q] = sum; sum += t; }
+    off[tmask + 1] = n;
+    for (size_t i = 0; i < n; i++) b[pos[a[i].k >> low]++] = a[i];
+    /* each part on the low bits; every part ends in b (copied when its
+     * passes leave it in a) */
+    int P = low ? (low + FIX_DIGIT - 1) / FIX_DIGIT : 0, wd = P ? (low + P - 1) / P : 0;
+    uint32_t mask = P ? (UINT32_C(1) << wd) - 1 : 0;
+    for (uint32_t q = 0; q <= tmask; q++) {
+        size_t o = off[q], len = off[q + 1] - o;
+        rec *src = b + o, *dst = a + o;
+        for (int p = 0; p < P && len > 1; p++) {
+            if (!radix_pass(src, dst, len, wd * p, mask, cnt)) continue;
+            rec *x = src; src = dst; dst = x;
         }
-        pt[t].from = c;
-        if (t > 0) pt[t - 1].to = c;
-        pt[t].header = t == 0;
+        if (src != b + o) memcpy(b + o, src, len * sizeof *src);
     }
-    pt[nt - 1].to = size;
-    for (int t = 0; t < nt; t++) {
-        pt[t].kept = calloc(m, sizeof *pt[t].kept);
-        pt[t].colsum = calloc(m, sizeof *pt[t].colsum);
-        if (!pt[t].kept || !pt[t].colsum) { s = ow__fail(err, OW_ENOMEM, "out of memory"); goto out; }
+    free(cnt);
+    return b;
+}
+
+/* One action's doubles d and rows r (row order) into (d, row) order.  The
+ * integer keys come back from the doubles, round(S d) (d is within 2^-12
+ * / S of key / S); a stable LSD radix sort on them, carrying d and the row
+ * (every pass a sequential read and FIX bucket streams of writes, no
+ * gather), orders the entries up to ties of keys whose doubles differ in
+ * the last bits, and an insertion pass settles those (should it have to
+ * move more than a few entries per entry, the general sort does it
+ * instead).  Scratch d2, r2, k, k2 of n entries.  Returns the entries with
+ * d <= tau (a prefix), or -1 when out of memory. */
+static long order_deltas(double *d, uint32_t *r, size_t n, double S, double tau, rec *ra, rec *rb)
+{
+    uint32_t kmax = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t k = (uint32_t)(d[i] * S + 0.5);
+        ra[i].d = d[i]; ra[i].r = r[i]; ra[i].k = k;
+        kmax = k > kmax ? k : kmax;
     }
-        #pragma omp parallel for schedule(static, 1) num_threads(nt)
-    for (int t = 0; t < nt; t++) parse_part(g, tau, fd, size, &pt[t]);
-    for (int t = 0; t < nt; t++)
-        if (pt[t].st) {
-            if (pt[t].st == OW_EINPUT)
-                s = ow__fail(err, OW_EINPUT, "%s:%zu: %s", file, line_of(fd, pt[t].err_at), pt[t].msg);
-            else
-                s = ow__fail(err, pt[t].st, "%s: %s", file, pt[t].msg);
-            goto out;
+    if (n >= 2 && kmax > 0) {
+        const rec *o = radix_records(ra, rb, n, kmax);
+        if (!o) return -1;
+        for (size_t i = 0; i < n; i++) { d[i] = o[i].d; r[i] = o[i].r; }
+    }
+    size_t moves = 0, budget = 4 * n + 1024;
+    for (size_t i = 1; i < n && moves <= budget; i++) {
+        double dv = d[i];
+        uint32_t rv = r[i];
+        size_t j = i;
+        while (j > 0 && (d[j - 1] > dv || (d[j - 1] == dv && r[j - 1] > rv))) {
+            d[j] = d[j - 1]; r[j] = r[j - 1]; j--;
         }
-    size_t N = 0;
-    for (int t = 0; t < nt; t++) N += pt[t].rows;
-    if (N == 0) { s = ow__fail(err, OW_EINPUT, "%s: %s: %s holds no samples", label, path, file); goto out; }
-    g->n = N;
-    g->M = malloc(N * sizeof *g->M);
-    g->sN = malloc(N * sizeof *g->sN);
-    g->colmean = calloc(m, sizeof *g->colmean);
-    g->tau = tau;
-    tau = NULL;
-    g->cn = calloc(m, sizeof *g->cn);
-    g->cd = calloc(m, sizeof *g->cd);
-    g->cr = calloc(m, sizeof *g->cr);
-    g->wt = malloc(N * sizeof *g->wt);
-    if (!g->M || !g->sN || !g->colmean || !g->cn || !g->cd || !g->cr || !g->wt) { s = ow__fail(err, OW_ENOMEM, "out of memory"); goto out; }
-    size_t off = 0;
-    for (int t = 0; t < nt; t++) {
-        memcpy(g->M + off, pt[t].M, pt[t].rows * sizeof *g->M);
-        memcpy(g->sN + off, pt[t].sN, pt[t].rows * sizeof *g->sN);
-        for (size_t a = 0; a < m; a++) g->colmean[a] += pt[t].colsum[a];
-        off += pt[t].rows;
-        free(pt[t].M); free(pt[t].sN);
-        pt[t].M = NULL; pt[t].sN = NULL;
+        d[j] = dv; r[j] = rv;
+        moves += i - j;
     }
-    for (size_t a = 0; a < m; a++) g->colmean[a] /= (double)N;
-    for (size_t i = 0; i < N; i++) g->wt[i] = 1.0 / (double)N;
-    /* each action's entries: thread 0's list, extended by the other
-     * threads' (rows renumbered), sorted.  Each thread sorts through one
-     * scratch sized for the largest action, faulted in once. */
-    size_t Kmax = 1;
+    if (moves > budget && ow__radix_sort(d, r, n)) return -1;
+    size_t K = n;
+    while (K > 0 && !(d[K - 1] <= tau)) K--;
+    return (long)K;
+}
+
+/* ------------------------------------------------------------ the load */
+
+static void parts_free(part *pt, int nt, size_t m)
+{
+    if (!pt) return;
+    for (int t = 0; t < nt; t++) {
+        if (pt[t].kept) for (size_t a = 0; a < m; a++) { free(pt[t].kept[a].d); free(pt[t].kept[a].r); }
+        if (pt[t].kxp) for (size_t a = 0; a < m; a++) free(pt[t].kxp[a]);
+        free(pt[t].kept); free(pt[t].kxp); free(pt[t].kn); free(pt[t].kcap);
+        free(pt[t].colsum); free(pt[t].isum); free(pt[t].blk);
+        free(pt[t].M); free(pt[t].sN); free(pt[t].Mi);
+    }
+    free(pt);
+}
+
+/* General path: each action's entries are thread 0's list, extended by the
+ * other threads' (rows renumbered), sorted.  Each thread sorts through one
+ * scratch sized for the largest action, faulted in once.  0 or -1. */
+static int gather_general(ow_game *g, part *pt, int nt)
+{
+    size_t m = g->m, Kmax = 1;
     for (size_t a = 0; a < m; a++) {
         size_t K = 0;
         for (int t = 0; t < nt; t++) K += pt[t].kept[a].n;
@@ -394,10 +724,6 @@ ow_status ow__csv_load(ow_game *g, const char *file, const char *label, const ch
     {
         double *sd = malloc(Kmax * sizeof *sd);
         uint32_t *sr = malloc(Kmax * sizeof *sr);
-        if (!sd || !sr) {
-            #pragma omp atomic write
-            fail = 1;
-        }
         #pragma omp for schedule(dynamic, 1)
         for (size_t a = 0; a < m; a++) {
             list *l = &pt[0].kept[a];
@@ -429,16 +755,245 @@ ow_status ow__csv_load(ow_game *g, const char *file, const char *label, const ch
         free(sd);
         free(sr);
     }
-    if (fail) { s = ow__fail(err, OW_ENOMEM, "out of memory sorting the samples"); goto out; }
+    return fail ? -1 : 0;
+}
+
+#ifndef FIX_ROWBLOCK
+#define FIX_ROWBLOCK 32768u     /* rows whose M, S M (512 KB) stay in cache while every action reads them */
+#endif
+
+/* Fixed-point path: each action's words in one list, turned into the
+ * general path's doubles a block of rows at a time, then ordered by
+ * order_deltas.  Mi is every row's S M_i.  0 or -1. */
+static int gather_fixed(ow_game *g, part *pt, int nt, const mode *md, const int64_t *Mi)
+{
+    size_t m = g->m, N = g->n, Kmax = 1;
+    for (size_t a = 0; a < m; a++) {
+        size_t K = 0;
+        for (int t = 0; t < nt; t++) K += pt[t].kn[a];
+        g->cn[a] = K;
+        if (K > Kmax) Kmax = K;
+    }
+    int fail = 0;
+    /* 1. each action's words in one list, rows renumbered; its row array */
+    #pragma omp parallel for schedule(dynamic, 1)
+    for (size_t a = 0; a < m; a++) {
+        size_t K = g->cn[a];
+        uint32_t *r = malloc((K ? K : 1) * sizeof *r);
+        uint64_t *x = K > pt[0].kcap[a] || !pt[0].kxp[a] ? realloc(pt[0].kxp[a], (K ? K : 1) * sizeof *x) : pt[0].kxp[a];
+        if (!r || !x) {
+            free(r);
+            #pragma omp atomic write
+            fail = 1;
+            continue;
+        }
+        pt[0].kxp[a] = x;
+        size_t n = pt[0].kn[a];
+        uint64_t base = pt[0].rows;
+        for (int t = 1; t < nt; t++) {
+            const uint64_t *o = pt[t].kxp[a];
+            for (size_t i = 0; i < pt[t].kn[a]; i++) x[n + i] = o[i] + base;
+            n += pt[t].kn[a];
+            base += pt[t].rows;
+            free(pt[t].kxp[a]);
+            pt[t].kxp[a] = NULL;
+        }
+        g->cd[a] = (double *)(void *)x;
+        g->cr[a] = r;
+        pt[0].kxp[a] = NULL;
+    }
+    if (fail) return -1;
+    /* 2. words into doubles, a block of rows at a time for every action, so
+     * that M and S M are read once rather than once per action; where each
+     * block starts in each list is found before anything is converted */
+    size_t nblk = (N + FIX_ROWBLOCK - 1) / FIX_ROWBLOCK;
+    size_t *bnd = malloc(m * (nblk + 1) * sizeof *bnd);
+    if (!bnd) return -1;
+    #pragma omp parallel for schedule(dynamic, 4)
+    for (size_t a = 0; a < m; a++)
+        for (size_t bi = 0; bi <= nblk; bi++)
+            bnd[a * (nblk + 1) + bi] = bi == nblk ? g->cn[a]
+                : first_row((const uint64_t *)(void *)g->cd[a], g->cn[a], (uint32_t)(bi * FIX_ROWBLOCK));
+    #pragma omp parallel for schedule(dynamic, 1)
+    for (size_t bi = 0; bi < nblk; bi++)
+        for (size_t a = 0; a < m; a++)
+            words_to_deltas((uint64_t *)(void *)g->cd[a], g->cr[a], bnd[a * (nblk + 1) + bi],
+                            bnd[a * (nblk + 1) + bi + 1], g->M, Mi, md->S);
+    free(bnd);
+    /* 3. each action in (Delta_A, row) order */
+    #pragma omp parallel
+    {
+        rec *ra = malloc(Kmax * sizeof *ra), *rb = malloc(Kmax * sizeof *rb);
+        #pragma omp for schedule(dynamic, 1)
+        for (size_t a = 0; a < m; a++) {
+            long K = !ra || !rb ? -1 : order_deltas(g->cd[a], g->cr[a], g->cn[a], md->S, g->tau[a], ra, rb);
+            if (K < 0) {
+                #pragma omp atomic write
+                fail = 1;
+                continue;
+            }
+            g->cn[a] = (size_t)K;
+        }
+        free(ra); free(rb);
+    }
+    return fail ? -1 : 0;
+}
+
+/* One load in the given mode (fixed: try the fixed-point path).  With
+ * *notfixed set on return the fixed-point path met a value it cannot take
+ * and g is as it was: read again in the general mode. */
+static ow_status csv_load(ow_game *g, int fd, off_t size, const char *file, const char *label,
+                          const char *path, int fixed, int *notfixed, int *used, ow_error *err)
+{
+    size_t m = g->m;
+    int nt = 1;
+#ifdef _OPENMP
+    nt = omp_get_max_threads();
+#endif
+    if (size < (off_t)(1 << 20)) nt = 1;
+    part *pt = calloc((size_t)nt, sizeof *pt);
+    double *tau = malloc(m * sizeof *tau);
+    int64_t *khi = malloc(m * sizeof *khi), *Mi = NULL;
+    mode md = { 0, 0, 1, khi };
+    ow_status s = OW_OK;
+    *notfixed = 0;
+    *used = 0;
+    if (!pt || !tau || !khi) { s = ow__fail(err, OW_ENOMEM, "out of memory"); goto out; }
+    ow__thresholds(g, tau);
+    if (fixed && (md.frac = sniff_frac(fd)) >= 0) {
+        md.fixed = 1;
+        md.S = p10[md.frac];
+        for (size_t a = 0; a < m; a++) {
+            /* keys above khi have Delta_A > tau: |fl(M/S) - fl(U/S) - k/S| < 2^-12 / S
+             * for |U|, |M| <= 2^40, and fl(tau S) is within an ulp of tau S */
+            double t = floor(tau[a] * md.S * (1 + 0x1p-48)) + 2;
+            if (!(t < 4294967295.0)) { md.fixed = 0; break; }
+            khi[a] = (int64_t)t;
+        }
+    }
+    *used = md.fixed;
+    /* cut points after line ends */
+    for (int t = 0; t < nt; t++) {
+        off_t c = size * t / nt;
+        if (t > 0) {
+            char b[4096];
+            for (;;) {
+                ssize_t n = pread(fd, b, sizeof b, c);
+                if (n <= 0) { c = size; break; }
+                char *nl = memchr(b, '\n', (size_t)n);
+                if (nl) { c += nl - b + 1; break; }
+                c += n;
+            }
+        }
+        pt[t].from = c;
+        if (t > 0) pt[t - 1].to = c;
+        pt[t].header = t == 0;
+    }
+    pt[nt - 1].to = size;
+    for (int t = 0; t < nt; t++) {
+        if (md.fixed) {
+            pt[t].kxp = calloc(m, sizeof *pt[t].kxp);
+            pt[t].kn = calloc(m, sizeof *pt[t].kn);
+            pt[t].kcap = calloc(m, sizeof *pt[t].kcap);
+            pt[t].isum = calloc(m, sizeof *pt[t].isum);
+            pt[t].blk = malloc(m * FIX_BLK * sizeof *pt[t].blk);
+            if (!pt[t].kxp || !pt[t].kn || !pt[t].kcap || !pt[t].isum || !pt[t].blk) {
+                s = ow__fail(err, OW_ENOMEM, "out of memory");
+                goto out;
+            }
+        } else {
+            pt[t].kept = calloc(m, sizeof *pt[t].kept);
+            pt[t].colsum = calloc(m, sizeof *pt[t].colsum);
+            if (!pt[t].kept || !pt[t].colsum) { s = ow__fail(err, OW_ENOMEM, "out of memory"); goto out; }
+        }
+    }
+    #pragma omp parallel for schedule(static, 1) num_threads(nt)
+    for (int t = 0; t < nt; t++) parse_part(g, tau, &md, fd, size, &pt[t]);
+    /* the earliest failure in the file decides: an error before the first
+     * value the fixed-point path cannot take is reported as it is */
+    for (int t = 0; t < nt; t++)
+        if (pt[t].st) {
+            if (pt[t].notfixed) { *notfixed = 1; goto out; }
+            if (pt[t].st == OW_EINPUT)
+                s = ow__fail(err, OW_EINPUT, "%s:%zu: %s", file, line_of(fd, pt[t].err_at), pt[t].msg);
+            else
+                s = ow__fail(err, pt[t].st, "%s: %s", file, pt[t].msg);
+            goto out;
+        }
+    size_t N = 0;
+    for (int t = 0; t < nt; t++) N += pt[t].rows;
+    if (N == 0) { s = ow__fail(err, OW_EINPUT, "%s: %s: %s holds no samples", label, path, file); goto out; }
+    g->n = N;
+    g->M = malloc(N * sizeof *g->M);
+    g->sN = malloc(N * sizeof *g->sN);
+    g->colmean = calloc(m, sizeof *g->colmean);
+    g->tau = tau;
+    tau = NULL;
+    g->cn = calloc(m, sizeof *g->cn);
+    g->cd = calloc(m, sizeof *g->cd);
+    g->cr = calloc(m, sizeof *g->cr);
+    g->wt = malloc(N * sizeof *g->wt);
+    if (md.fixed) Mi = malloc(N * sizeof *Mi);
+    if (!g->M || !g->sN || !g->colmean || !g->cn || !g->cd || !g->cr || !g->wt || (md.fixed && !Mi)) {
+        s = ow__fail(err, OW_ENOMEM, "out of memory");
+        goto out;
+    }
+    size_t off = 0;
+    __int128 *isum = md.fixed ? pt[0].isum : NULL;
+    for (int t = 0; t < nt; t++) {
+        memcpy(g->M + off, pt[t].M, pt[t].rows * sizeof *g->M);
+        memcpy(g->sN + off, pt[t].sN, pt[t].rows * sizeof *g->sN);
+        if (md.fixed) {
+            memcpy(Mi + off, pt[t].Mi, pt[t].rows * sizeof *Mi);
+            for (size_t a = 0; a < m && t > 0; a++) isum[a] += pt[t].isum[a];
+        } else {
+            for (size_t a = 0; a < m; a++) g->colmean[a] += pt[t].colsum[a];
+        }
+        off += pt[t].rows;
+        free(pt[t].M); free(pt[t].sN); free(pt[t].Mi);
+        pt[t].M = NULL; pt[t].sN = NULL; pt[t].Mi = NULL;
+    }
+    /* the fixed-point sums are exact: one rounding to a double, one per division */
+    for (size_t a = 0; a < m; a++)
+        g->colmean[a] = md.fixed ? (double)isum[a] / md.S / (double)N : g->colmean[a] / (double)N;
+    for (size_t i = 0; i < N; i++) g->wt[i] = 1.0 / (double)N;
+    if (md.fixed ? gather_fixed(g, pt, nt, &md, Mi) : gather_general(g, pt, nt)) {
+        s = ow__fail(err, OW_ENOMEM, "out of memory sorting the samples");
+        goto out;
+    }
     g->compact = 1;
 out:
-    if (pt)
-        for (int t = 0; t < nt; t++) {
-            if (pt[t].kept) for (size_t a = 0; a < m; a++) { free(pt[t].kept[a].d); free(pt[t].kept[a].r); }
-            free(pt[t].kept); free(pt[t].colsum); free(pt[t].M); free(pt[t].sN);
-        }
-    free(pt);
+    if (s != OW_OK || *notfixed) {
+        /* g as it was */
+        if (g->cd) for (size_t a = 0; a < m; a++) { free(g->cd[a]); free(g->cr[a]); }
+        free(g->M); free(g->sN); free(g->colmean); free(g->cn); free(g->cd); free(g->cr); free(g->wt);
+        if (g->tau != tau) free(g->tau);
+        g->M = NULL; g->sN = NULL; g->colmean = NULL; g->cn = NULL; g->cd = NULL; g->cr = NULL;
+        g->wt = NULL; g->tau = NULL; g->n = 0;
+    }
+    parts_free(pt, nt, m);
     free(tau);
+    free(khi);
+    free(Mi);
+    return s;
+}
+
+ow_status ow__csv_load_as(ow_game *g, const char *file, const char *label, const char *path,
+                          int fixed, int *used_fixed, ow_error *err)
+{
+    int fd = open(file, O_RDONLY);
+    if (fd < 0) return ow__fail(err, OW_EIO, "%s: %s: cannot open CSV file %s: %s", label, path, file, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) || !S_ISREG(st.st_mode)) { close(fd); return ow__fail(err, OW_EIO, "%s: %s: %s is not a regular file", label, path, file); }
+    int notfixed = 0, used = 0;
+    ow_status s = csv_load(g, fd, st.st_size, file, label, path, fixed, &notfixed, &used, err);
+    if (s == OW_OK && notfixed) s = csv_load(g, fd, st.st_size, file, label, path, 0, &notfixed, &used, err);
+    if (used_fixed) *used_fixed = used;
     close(fd);
     return s;
+}
+
+ow_status ow__csv_load(ow_game *g, const char *file, const char *label, const char *path, ow_error *err)
+{
+    return ow__csv_load_as(g, file, label, path, 1, NULL, err);
 }

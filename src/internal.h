@@ -212,6 +212,10 @@ const char *ow__parse_number(const char *p, const char *end, double *out);
 /* csv.c: {"csv": FILE} straight into the COMPACT form */
 ow_status ow__csv_load(ow_game *g, const char *file, const char *label,
                        const char *path, ow_error *err);
+/* the same; fixed = 0 forces the general path (tests compare the two);
+ * *used_fixed (may be NULL) tells which path read the file */
+ow_status ow__csv_load_as(ow_game *g, const char *file, const char *label,
+                          const char *path, int fixed, int *used_fixed, ow_error *err);
 
 /* atable.c: A's types as a finite table (oneway_mech.h) */
 struct ow_atable {
