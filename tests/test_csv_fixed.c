@@ -1,0 +1,253 @@
+/* test_csv_fixed.c -- the fixed-point path of the CSV reader (plain
+ * decimals read as integers, 8-byte entries, integer-key radix sort) gives
+ * exactly the entries of the general path (strtod-exact doubles, a sort on
+ * their bits): the same rows, maxima, Nash actions, kept Delta_A bit for
+ * bit in the same order; it hands over to the general path when a value
+ * does not fit it; its errors are the general path's; lines longer than
+ * the read buffer are read. */
+#include "helpers.h"
+#include "internal.h"
+#include <gsl/gsl_rng.h>
+
+/* The game of `csv` (a file in dir) with B's payoffs random but fixed. */
+static char *game_json(gsl_rng *r, size_t m, size_t k, size_t T, const char *csvname, double bscale)
+{
+    size_t cap = 64 + m * 16 + T * m * k * 24 + 4096;
+    char *js = malloc(cap), *p = js;
+    p += sprintf(p, "{\"oneway\":1,\"name\":\"fx\",\"A\":{\"actions\":[");
+    for (size_t a = 0; a < m; a++) p += sprintf(p, "%s\"a%zu\"", a ? "," : "", a);
+    p += sprintf(p, "],\"types\":{\"samples\":{\"csv\":\"%s\"}}},\"B\":{\"actions\":[", csvname);
+    for (size_t c = 0; c < k; c++) p += sprintf(p, "%s\"b%zu\"", c ? "," : "", c);
+    p += sprintf(p, "],\"types\":[");
+    for (size_t j = 0; j < T; j++) {
+        p += sprintf(p, "%s{\"prob\":%.17g,\"payoff\":[", j ? "," : "", 1.0 / (double)T);
+        for (size_t a = 0; a < m; a++) {
+            p += sprintf(p, "%s[", a ? "," : "");
+            for (size_t c = 0; c < k; c++)
+                p += sprintf(p, "%s%.6g", c ? "," : "",
+                             gsl_rng_uniform(r) < 0.2 ? bscale * gsl_rng_uniform(r) : 2 * gsl_rng_uniform(r));
+            p += sprintf(p, "]");
+        }
+        p += sprintf(p, "]}");
+    }
+    sprintf(p, "]}}");
+    return js;
+}
+
+/* One value as text with `dec` digits after the point (sometimes fewer,
+ * as writers drop trailing zeros), in the shapes files hold. */
+static void put_value(FILE *f, gsl_rng *r, int dec, int col)
+{
+    long scale = 1;
+    for (int i = 0; i < dec; i++) scale *= 10;
+    long v;
+    if (col % 4 == 0) v = (long)gsl_rng_uniform_int(r, 8) * scale / 2;          /* many ties */
+    else v = (long)gsl_rng_uniform_int(r, (unsigned long)(2000 * scale));
+    if (col % 7 == 3 && gsl_rng_uniform(r) < 0.3) v = -v;                       /* negatives */
+    if (gsl_rng_uniform(r) < 0.01) v *= 10000;                                  /* long tokens */
+    int blank = gsl_rng_uniform(r) < 0.02;
+    if (blank) fputc(' ', f);
+    long ip = labs(v) / scale, fp = labs(v) % scale;
+    int d = dec;
+    while (d > 0 && fp % 10 == 0 && gsl_rng_uniform(r) < 0.7) { fp /= 10; d--; }
+    const char *sign = v < 0 ? "-" : (gsl_rng_uniform(r) < 0.01 ? "+" : "");
+    if (d == 0) fprintf(f, "%s%ld%s", sign, ip, gsl_rng_uniform(r) < 0.05 ? "." : "");
+    else if (ip == 0 && gsl_rng_uniform(r) < 0.3) fprintf(f, "%s.%0*ld", sign, d, fp);
+    else fprintf(f, "%s%ld.%0*ld", sign, ip, d, fp);
+    if (blank) fputc('\t', f);
+}
+
+/* Load the game again through one path: 1 fixed-point (when it applies),
+ * 0 the general one; *used tells which read it. */
+static ow_game *load_path(const char *js, const char *dir, const char *csv, int fixed, int *used)
+{
+    ow_error e = { OW_OK, "" };
+    ow_game *g = ow_game_load_string(js, "fx", dir, &e);
+    if (!g) fail_msg("%s", e.msg);
+    for (size_t a = 0; a < g->m; a++) { free(g->cd[a]); free(g->cr[a]); }
+    free(g->M); free(g->sN); free(g->colmean); free(g->tau); free(g->cn); free(g->cd); free(g->cr); free(g->wt);
+    g->M = NULL; g->sN = NULL; g->colmean = NULL; g->tau = NULL; g->cn = NULL; g->cd = NULL; g->cr = NULL; g->wt = NULL;
+    if (ow__csv_load_as(g, csv, "fx", "A.types.samples.csv", fixed, used, &e) != OW_OK) fail_msg("%s", e.msg);
+    return g;
+}
+
+static void same_entries(const ow_game *f, const ow_game *gen)
+{
+    assert_int_equal(f->n, gen->n);
+    for (size_t i = 0; i < f->n; i++) {
+        if (!(f->M[i] == gen->M[i])) fail_msg("row %zu: max %.17g vs %.17g", i, f->M[i], gen->M[i]);
+        assert_int_equal(f->sN[i], gen->sN[i]);
+    }
+    for (size_t a = 0; a < f->m; a++) {
+        assert_true(f->tau[a] == gen->tau[a]);
+        assert_close(f->colmean[a], gen->colmean[a], 1e-14);
+        assert_int_equal(f->cn[a], gen->cn[a]);
+        for (size_t t = 0; t < f->cn[a]; t++) {
+            if (!(f->cd[a][t] == gen->cd[a][t]) || f->cr[a][t] != gen->cr[a][t])
+                fail_msg("action %zu entry %zu: (%.17g, row %u) vs (%.17g, row %u)", a, t, f->cd[a][t], f->cr[a][t],
+                         gen->cd[a][t], gen->cr[a][t]);
+        }
+    }
+}
+
+static void check_file(const char *js, const char *dir, const char *csv, int expect_fixed)
+{
+    int used_f = -1, used_g = -1;
+    ow_game *f = load_path(js, dir, csv, 1, &used_f), *gen = load_path(js, dir, csv, 0, &used_g);
+    assert_int_equal(used_f, expect_fixed);
+    assert_int_equal(used_g, 0);
+    same_entries(f, gen);
+    ow_game_free(f);
+    ow_game_free(gen);
+}
+
+static void fixed_point_path_should_give_the_general_paths_entries(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ow-fx-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *csv = fmt("%s/s.csv", dir);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 91);
+    /* 0-4 fraction digits; small files (one reader) and files of a few MB
+     * (two readers, several row blocks); headers; CRLF */
+    static const size_t ns[] = { 1, 7, 300, 5000, 40000 };
+    for (int dec = 0; dec <= 4; dec++)
+        for (size_t t = 0; t < sizeof ns / sizeof ns[0]; t++) {
+            size_t n = ns[t], m = 3 + gsl_rng_uniform_int(r, 9), k = 1 + gsl_rng_uniform_int(r, 3), T = 1 + gsl_rng_uniform_int(r, 4);
+            int crlf = (int)(t % 2), header = (int)((t + (size_t)dec) % 3 == 0);
+            FILE *f = fopen(csv, "w");
+            assert_non_null(f);
+            if (header) {
+                for (size_t a = 0; a < m; a++) fprintf(f, "%sa%zu", a ? "," : "", a);
+                fputs(crlf ? "\r\n" : "\n", f);
+            }
+            for (size_t i = 0; i < n; i++) {
+                for (size_t a = 0; a < m; a++) {
+                    if (a) fputc(',', f);
+                    /* the first row shows the most fraction digits, as a sniffed file must */
+                    if (i == 0 && a == 0 && dec) { fprintf(f, "1.%0*d", dec, 1); continue; }
+                    put_value(f, r, dec, (int)a);
+                }
+                fputs(crlf ? "\r\n" : "\n", f);
+            }
+            fclose(f);
+            char *js = game_json(r, m, k, T, "s.csv", 3000);
+            check_file(js, dir, csv, 1);
+            free(js);
+        }
+    unlink(csv);
+    free(csv);
+    rmdir(dir);
+    gsl_rng_free(r);
+}
+
+/* write n rows of m two-decimal values, then `tail` as one more row */
+static void write_with_tail(const char *csv, gsl_rng *r, size_t n, size_t m, const char *tail)
+{
+    FILE *f = fopen(csv, "w");
+    assert_non_null(f);
+    for (size_t i = 0; i < n; i++)
+        for (size_t a = 0; a < m; a++)
+            fprintf(f, "%u.%02u%c", (unsigned)gsl_rng_uniform_int(r, 100), (unsigned)gsl_rng_uniform_int(r, 100),
+                    a + 1 < m ? ',' : '\n');
+    fputs(tail, f);
+    fclose(f);
+}
+
+static void values_the_fixed_point_path_cannot_take_should_go_to_the_general_path(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ow-fx-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *csv = fmt("%s/s.csv", dir);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 5);
+    /* after the first MB: an exponent, more fraction digits than seen, a
+     * value beyond 2^40 / S, a 19-digit mantissa */
+    static const char *tails[] = { "1e2,3,4\n", "1.125,3,4\n", "20000000000.5,3,4\n", "1234567890123456789,1,2\n" };
+    for (size_t t = 0; t < sizeof tails / sizeof tails[0]; t++) {
+        write_with_tail(csv, r, 60000, 3, tails[t]);
+        char *js = game_json(r, 3, 2, 2, "s.csv", 300);
+        check_file(js, dir, csv, 0);
+        free(js);
+    }
+    /* an exponent in the first MB: the general path from the start */
+    FILE *f = fopen(csv, "w");
+    fputs("1.5e1,2,3\n4,5,6\n", f);
+    fclose(f);
+    char *js = game_json(r, 3, 2, 2, "s.csv", 300);
+    check_file(js, dir, csv, 0);
+    free(js);
+    unlink(csv);
+    free(csv);
+    rmdir(dir);
+    gsl_rng_free(r);
+}
+
+static void errors_should_read_as_the_general_paths(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ow-fx-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *csv = fmt("%s/s.csv", dir), *badcsv = fmt("%s/bad.csv", dir);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    write_with_tail(csv, r, 4, 3, "");
+    char *js = game_json(r, 3, 2, 2, "s.csv", 300);
+    int used;
+    ow_game *g = load_path(js, dir, csv, 0, &used);     /* a game to load other files into */
+    for (size_t a = 0; a < g->m; a++) { free(g->cd[a]); free(g->cr[a]); }
+    free(g->M); free(g->sN); free(g->colmean); free(g->tau); free(g->cn); free(g->cd); free(g->cr); free(g->wt);
+    g->M = NULL; g->sN = NULL; g->colmean = NULL; g->tau = NULL; g->cn = NULL; g->cd = NULL; g->cr = NULL; g->wt = NULL;
+    static const char *bad[] = { "1.2.3,4,5\n", "1,2\n", "1,2,3,4\n", "1,,3\n", "1,x,3\n", "1,2,nan\n", "-,2,3\n",
+                                 ".,2,3\n", "1,2,3,\n", "1,2, 3 4\n", "\n1,2,3\n", "1,2,inf\n" };
+    for (size_t t = 0; t < sizeof bad / sizeof bad[0]; t++) {
+        write_with_tail(badcsv, r, 4, 3, bad[t]);
+        ow_error e1 = { OW_OK, "" }, e2 = { OW_OK, "" };
+        assert_int_equal(ow__csv_load_as(g, badcsv, "fx", "A.types.samples.csv", 1, NULL, &e1), OW_EINPUT);
+        assert_int_equal(ow__csv_load_as(g, badcsv, "fx", "A.types.samples.csv", 0, NULL, &e2), OW_EINPUT);
+        assert_string_equal(e1.msg, e2.msg);
+        assert_non_null(strstr(e1.msg, "bad.csv:5:"));
+        assert_null(g->cd);                            /* the game is as it was */
+    }
+    ow_game_free(g);
+    free(js);
+    unlink(csv); unlink(badcsv);
+    free(csv); free(badcsv);
+    rmdir(dir);
+    gsl_rng_free(r);
+}
+
+static void lines_longer_than_the_read_buffer_should_be_read(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ow-fx-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *csv = fmt("%s/s.csv", dir);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    const size_t m = 5000, n = 3;                     /* blanks make lines of about 1.5 MB */
+    FILE *f = fopen(csv, "w");
+    for (size_t i = 0; i < n; i++)
+        for (size_t a = 0; a < m; a++)
+            fprintf(f, "%u.%03u%150s%c", (unsigned)gsl_rng_uniform_int(r, 100), (unsigned)gsl_rng_uniform_int(r, 1000), "",
+                    a + 1 < m ? ',' : '\n');
+    fclose(f);
+    char *js = game_json(r, m, 1, 1, "s.csv", 300);
+    check_file(js, dir, csv, 1);
+    free(js);
+    unlink(csv);
+    free(csv);
+    rmdir(dir);
+    gsl_rng_free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(fixed_point_path_should_give_the_general_paths_entries),
+        cmocka_unit_test(values_the_fixed_point_path_cannot_take_should_go_to_the_general_path),
+        cmocka_unit_test(errors_should_read_as_the_general_paths),
+        cmocka_unit_test(lines_longer_than_the_read_buffer_should_be_read),
+    };
+    return cmocka_run_group_tests_name("csv_fixed", tests, NULL, NULL);
+}
