@@ -722,8 +722,8 @@ static int gather_general(ow_game *g, part *pt, int nt)
     int fail = 0;
     #pragma omp parallel
     {
-        double *sd = malloc(Kmax * sizeof *sd);
-        uint32_t *sr = malloc(Kmax * sizeof *sr);
+        double *sd = malloc((Kmax ? Kmax : 1) * sizeof *sd);
+        uint32_t *sr = malloc((Kmax ? Kmax : 1) * sizeof *sr);
         #pragma omp for schedule(dynamic, 1)
         for (size_t a = 0; a < m; a++) {
             list *l = &pt[0].kept[a];
@@ -737,7 +737,7 @@ static int gather_general(ow_game *g, part *pt, int nt)
             size_t base = pt[0].rows;
             for (int t = 1; t < nt; t++) {
                 list *o = &pt[t].kept[a];
-                memcpy(l->d + l->n, o->d, o->n * sizeof *o->d);
+                if (o->n) memcpy(l->d + l->n, o->d, o->n * sizeof *o->d);
                 for (size_t i = 0; i < o->n; i++) l->r[l->n + i] = (uint32_t)(o->r[i] + base);
                 l->n += o->n;
                 base += pt[t].rows;
@@ -941,10 +941,12 @@ static ow_status csv_load(ow_game *g, int fd, off_t size, const char *file, cons
     size_t off = 0;
     __int128 *isum = md.fixed ? pt[0].isum : NULL;
     for (int t = 0; t < nt; t++) {
-        memcpy(g->M + off, pt[t].M, pt[t].rows * sizeof *g->M);
-        memcpy(g->sN + off, pt[t].sN, pt[t].rows * sizeof *g->sN);
+        if (pt[t].rows) {
+            memcpy(g->M + off, pt[t].M, pt[t].rows * sizeof *g->M);
+            memcpy(g->sN + off, pt[t].sN, pt[t].rows * sizeof *g->sN);
+            if (md.fixed) memcpy(Mi + off, pt[t].Mi, pt[t].rows * sizeof *Mi);
+        }
         if (md.fixed) {
-            memcpy(Mi + off, pt[t].Mi, pt[t].rows * sizeof *Mi);
             for (size_t a = 0; a < m && t > 0; a++) isum[a] += pt[t].isum[a];
         } else {
             for (size_t a = 0; a < m; a++) g->colmean[a] += pt[t].colsum[a];
