@@ -40,8 +40,11 @@ measure() { /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1; }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 rows=()
-workload() {  # label game model reps limit_seconds
-  local label="$1" game="$2" model="$3" n="$4" limit="$5"
+# The machine limits of ../shared/bench/README.md were estimated on a
+# machine where the baseline took ref seconds; the last column scales each
+# limit by how much slower or faster the baseline runs here.
+workload() {  # label game model reps limit_seconds baseline_seconds_there
+  local label="$1" game="$2" model="$3" n="$4" limit="$5" ref="$6"
   local ot=() om=() bt=() bm=()
   for ((i = 0; i < n; i++)); do
     read -r t mem < <(measure "$ow" solve "$data/$game.json" --model "$model" --json)
@@ -52,16 +55,17 @@ workload() {  # label game model reps limit_seconds
   local o b omem bmem
   o=$(printf '%s\n' "${ot[@]}" | median); b=$(printf '%s\n' "${bt[@]}" | median)
   omem=$(printf '%s\n' "${om[@]}" | median); bmem=$(printf '%s\n' "${bm[@]}" | median)
-  rows+=("$(awk -v l="$label" -v o="$o" -v b="$b" -v om="$omem" -v bm="$bmem" -v lim="$limit" -v n="$n" 'BEGIN {
-      printf "| %s | %d | %.2f s | %.0f MB | %.2f s | %.0f MB | %.1fx | %.2f |", l, n, o, om/1024, b, bm/1024, b/o, (lim > 0 ? lim/o : 0) }')")
+  rows+=("$(awk -v l="$label" -v o="$o" -v b="$b" -v om="$omem" -v bm="$bmem" -v lim="$limit" -v ref="$ref" -v n="$n" 'BEGIN {
+      printf "| %s | %d | %.2f s | %.0f MB | %.2f s | %.0f MB | %.1fx | %.2f | %.2f |", l, n, o, om/1024, b, bm/1024, b/o,
+             lim/o, lim*(b/ref)/o }')")
 }
 
 echo "bench: medium ($reps runs each, alternating)" >&2
-workload "solve paper, medium (CSV)" medium paper "$reps" 0.25
+workload "solve paper, medium (CSV)" medium paper "$reps" 0.25 5.0
 echo "bench: large, paper ($large_reps runs each)" >&2
-workload "solve paper, large (CSV)" large paper "$large_reps" 2.25
+workload "solve paper, large (CSV)" large paper "$large_reps" 2.25 61
 echo "bench: large, bayes ($large_reps runs each)" >&2
-workload "solve bayes, large (CSV)" large bayes "$large_reps" 3.5
+workload "solve bayes, large (CSV)" large bayes "$large_reps" 3.5 128
 
 # threads: solve large and simulate, 1 thread against 2
 t1=$(OMP_NUM_THREADS=1 measure "$ow" solve "$data/large.json" --json | cut -d' ' -f1)
@@ -76,8 +80,8 @@ raw=$(awk 'BEGIN {printf "%.0f", 8 * 1000000 * 200 / 1e6}')
   echo
   echo "Machine: $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}'), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB."
   echo
-  echo "| workload | runs | oneway (median) | oneway peak | baseline (median) | baseline peak | speed-up | fraction of the machine's limit |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "| workload | runs | oneway (median) | oneway peak | baseline (median) | baseline peak | speed-up | fraction of the machine's limit | the same, limit scaled to this machine |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
   echo
   echo "Raw sample matrix of large: $raw MB (8 N m bytes)."
