@@ -140,7 +140,57 @@ static inline double slope(const ow_workspace *w, size_t a, uint32_t pos)
 }
 
 #define HULL_CHUNK 4096         /* entries whose run ends are found at once */
+#ifndef OW_HULL_STRIDE
+#define OW_HULL_STRIDE 64       /* one sampled run end per this many entries */
+#endif
 
+/* The ends of the runs of equal d among D[c0, c1) (K entries in all), into
+ * ends; returns how many.  Without a branch per entry: ties are common in
+ * sampled data and unpredictable. */
+static size_t run_ends(const double *D, size_t c0, size_t c1, size_t K, uint32_t *ends)
+{
+    size_t ne = 0, last = c1 < K ? c1 : K - 1;          /* D[i + 1] exists below it */
+    for (size_t i = c0; i < last; i++) {
+        ends[ne] = (uint32_t)i;
+        ne += D[i + 1] != D[i];
+    }
+    if (c1 == K) ends[ne++] = (uint32_t)(K - 1);         /* the last entry ends its run */
+    return ne;
+}
+
+/* The monotone chain: the lines of the run ends e[0, ne) (increasing
+ * positions, so increasing slopes) onto the envelope H, S, B of h lines. */
+static size_t chain(const ow_workspace *w, size_t a, const uint32_t *e, size_t ne,
+                    uint32_t *H, double *S, double *B, size_t h)
+{
+    const double *D = w->D[a];
+    for (size_t q = 0; q < ne; q++) {
+        uint32_t p = e[q];
+        double W = slope(w, a, p), b = -W * D[p];
+        while (h >= 1) {
+            if (W == S[h - 1]) {                         /* same slope: keep the higher */
+                if (b > B[h - 1]) { h--; continue; }
+                goto skip;
+            }
+            if (h < 2) break;
+            /* the middle line is useless when its neighbours cross above it */
+            if ((b - B[h - 2]) * (S[h - 1] - S[h - 2]) > (B[h - 1] - B[h - 2]) * (W - S[h - 2])) h--;
+            else break;
+        }
+        H[h] = p; S[h] = W; B[h] = b; h++;
+    skip:;
+    }
+    return h;
+}
+
+/* The envelope of the lines W_p x - W_p d_p is, point for line, the lower
+ * convex hull of the points (W_p, W_p d_p); here it has a few hundred
+ * vertices among up to millions of run ends.  So the chain first runs over
+ * one run end in OW_HULL_STRIDE (and the first and last), and a run end
+ * goes to the full chain only when its point lies on or below that
+ * sample's hull (up to a relative 1e-9): every vertex of the full hull
+ * does, since the full hull lies below the sample's.  The test is one
+ * multiply-add a run end; the full chain then sees a few thousand. */
 int ow__hull_build(ow_workspace *w, size_t a)
 {
     const double *D = w->D[a];
@@ -152,44 +202,63 @@ int ow__hull_build(ow_workspace *w, size_t a)
         while (lo < hi) { size_t mid = lo + (hi - lo) / 2; if (D[mid] < w->hmax[a]) lo = mid + 1; else hi = mid; }
         K = lo;
     }
-    uint32_t *H = malloc((K + 1) * sizeof *H);
+    size_t ns = K / OW_HULL_STRIDE + 2;                  /* sampled run ends, at most */
+    uint32_t *H = malloc((K + 1) * sizeof *H), *Hs = malloc((ns + 1) * sizeof *Hs);
     double *S = malloc((K + 1) * sizeof *S), *B = malloc((K + 1) * sizeof *B);
-    if (!H || !S || !B) { free(H); free(S); free(B); return -1; }
-    size_t h = 0;
-    if (w->nzero[a] == 0) { H[0] = UINT32_MAX; S[0] = 0; B[0] = 0; h = 1; }
-    uint32_t ends[HULL_CHUNK];
-    for (size_t c0 = 0; c0 < K; c0 += HULL_CHUNK) {
-        /* the ends of runs of equal d in this chunk, found without a branch
-         * (ties are common in sampled data and unpredictable) */
-        size_t c1 = c0 + HULL_CHUNK < K ? c0 + HULL_CHUNK : K, ne = 0;
-        size_t last = c1 < K ? c1 : K - 1;              /* D[i + 1] exists below it */
-        for (size_t i = c0; i < last; i++) {
-            ends[ne] = (uint32_t)i;
-            ne += D[i + 1] != D[i];
+    double *Ss = malloc((ns + 1) * sizeof *Ss), *Bs = malloc((ns + 1) * sizeof *Bs);
+    double *Es = malloc((ns + 1) * sizeof *Es);
+    uint32_t *smp = malloc(ns * sizeof *smp), *ends = malloc(HULL_CHUNK * sizeof *ends);
+    if (!H || !S || !B || !Hs || !Ss || !Bs || !Es || !smp || !ends) goto fail;
+    size_t h = 0, hs = 0;
+    if (w->nzero[a] == 0) {
+        H[0] = Hs[0] = UINT32_MAX; S[0] = Ss[0] = 0; B[0] = Bs[0] = 0;
+        h = hs = 1;
+    }
+    if (K < 8 * OW_HULL_STRIDE) {                        /* small: every run end */
+        for (size_t c0 = 0; c0 < K; c0 += HULL_CHUNK) {
+            size_t c1 = c0 + HULL_CHUNK < K ? c0 + HULL_CHUNK : K;
+            h = chain(w, a, ends, run_ends(D, c0, c1, K, ends), H, S, B, h);
         }
-        if (c1 == K) ends[ne++] = (uint32_t)(K - 1);     /* the last entry ends its run */
-        for (size_t q = 0; q < ne; q++) {
-            uint32_t p = ends[q];
-            double W = slope(w, a, p), b = -W * D[p];
-            while (h >= 1) {
-                if (W == S[h - 1]) {                     /* same slope: keep the higher */
-                    if (b > B[h - 1]) { h--; continue; }
-                    goto skip;
-                }
-                if (h < 2) break;
-                /* the middle line is useless when its neighbours cross above it */
-                if ((b - B[h - 2]) * (S[h - 1] - S[h - 2]) > (B[h - 1] - B[h - 2]) * (W - S[h - 2])) h--;
-                else break;
+    } else {
+        /* the sample: the run ends of entries 0, STRIDE, 2 STRIDE, ..., K - 1 */
+        size_t n = 0;
+        for (size_t i = 0; i < K; i = (i / OW_HULL_STRIDE + 1) * OW_HULL_STRIDE) {
+            size_t p = i;
+            while (p + 1 < K && D[p + 1] == D[p]) p++;
+            if (n == 0 || p != smp[n - 1]) smp[n++] = (uint32_t)p;
+            if (p == K - 1) break;
+            if (p >= i) i = p;                           /* the next sample lies past this run */
+        }
+        if (smp[n - 1] != K - 1) smp[n++] = (uint32_t)(K - 1);
+        hs = chain(w, a, smp, n, Hs, Ss, Bs, hs);
+        /* the sample's hull as points (Ss, -Bs) and the slope Es of each
+         * edge; run ends left of its first vertex are all kept */
+        for (size_t v = 0; v + 1 < hs; v++) Es[v] = (Bs[v] - Bs[v + 1]) / (Ss[v + 1] - Ss[v]);
+        Es[hs - 1] = 0;
+        size_t v = 0;
+        for (size_t c0 = 0; c0 < K; c0 += HULL_CHUNK) {
+            size_t c1 = c0 + HULL_CHUNK < K ? c0 + HULL_CHUNK : K;
+            size_t ne = run_ends(D, c0, c1, K, ends), nk = 0;
+            for (size_t q = 0; q < ne; q++) {
+                uint32_t p = ends[q];
+                double W = slope(w, a, p), C = W * D[p];
+                while (v + 1 < hs && Ss[v + 1] <= W) v++;
+                double hv = -Bs[v] + (W - Ss[v]) * Es[v];
+                double tol = 1e-9 * (fabs(hv) + fabs(C)) + 1e-300;
+                ends[nk] = p;
+                nk += (C <= hv + tol) | (v + 1 >= hs) | (W < Ss[0]);
             }
-            H[h] = p; S[h] = W; B[h] = b; h++;
-        skip:;
+            h = chain(w, a, ends, nk, H, S, B, h);
         }
     }
-    free(S);
-    free(B);
-    w->hull[a] = H;
+    free(S); free(B); free(Hs); free(Ss); free(Bs); free(Es); free(smp); free(ends);
+    uint32_t *Hr = realloc(H, (h ? h : 1) * sizeof *H);  /* a few hundred of K + 1 */
+    w->hull[a] = Hr ? Hr : H;
     w->nhull[a] = h;
     return 0;
+fail:
+    free(H); free(S); free(B); free(Hs); free(Ss); free(Bs); free(Es); free(smp); free(ends);
+    return -1;
 }
 
 /* max_k W_k (x - d_k) over the prefix, smallest d among ties (tolerance);
