@@ -17,21 +17,21 @@
  * do not wait on one another.  Rows are reduced a block of FIX_BLK at a
  * time, one action's column per tight loop, and Delta_A is kept as the
  * integer key M - U with its row in one 64-bit word (8 bytes an entry,
- * not 12).  After reading, the words become the doubles the general path
- * makes, fl(fl(M/S) - fl(U/S)) -- bit for bit strtod's value minus
- * strtod's value, since both divisions are correctly rounded quotients of
- * exact operands -- a block of rows at a time for every action (M stays
- * in cache); the keys, recovered as round(S d), need two or three radix
- * passes where the doubles' bits need five, the first on a few top bits
- * only (out of cache, few write streams) and the rest inside cache-sized
- * parts; an insertion pass settles the entries whose keys tie while their
- * doubles differ in the last bit.  Anything else -- an exponent, more
- * fraction digits than the first MB showed, a value beyond 2^40 / S --
- * sends the whole file to the general path: an exact fast parser
+ * not 12).  After reading, each action's words are sorted as words on
+ * their key bits (the rows are in order already, and a stable sort keeps
+ * them so): the first pass on a few top bits only (out of cache, few
+ * write streams), the rest inside cache-sized parts.  Only then do they
+ * become the doubles the general path makes, fl(fl(M/S) - fl(U/S)) -- bit
+ * for bit strtod's value minus strtod's value, since both divisions are
+ * correctly rounded quotients of exact operands -- with each row's S M
+ * prefetched a few entries ahead; an insertion pass settles the entries
+ * whose keys tie while their doubles differ in the last bit.  Anything
+ * else -- an exponent, more fraction digits than the first MB showed, a
+ * value beyond 2^40 / S -- sends the whole file to the general path: an exact fast parser
  * (Clinger: up to 15 significant digits and a power of ten up to 22 is
  * one correctly rounded IEEE operation; anything else goes to strtod), so
  * the result is bit for bit what strtod gives, and a sort on the doubles'
- * bits.  The two paths give identical entries (tests/test_csv.c); the
+ * bits.  The two paths give identical entries (tests/test_csv_fixed.c); the
  * column means differ in the last bit at most (the fixed-point sums are
  * exact).
  *
@@ -66,6 +66,9 @@
 #endif
 #ifndef FIX_DIGIT
 #define FIX_DIGIT 8                    /* bits of each later, in-cache pass */
+#endif
+#ifndef OW_PREFETCH
+#define OW_PREFETCH 16                 /* entries ahead whose row is asked for early */
 #endif
 #ifndef FIX_BLK
 #define FIX_BLK 64                     /* rows parsed before their entries go to the lists */
@@ -574,114 +577,96 @@ static int sniff_frac(int fd)
     return best > FIX_MAXFRAC ? -1 : best;
 }
 
-/* Words key << 32 | row into the general path's doubles, in place, and
- * their rows into r, for the entries of rows [r0, r1) of one action:
- * d = fl(fl(M/S) - fl(U/S)) with U = S M - key. */
-static void words_to_deltas(uint64_t *x, uint32_t *r, size_t lo, size_t hi, const double *M,
-                            const int64_t *Mi, double S)
-{
-    double *d = (double *)(void *)x;
-    for (size_t i = lo; i < hi; i++) {
-        uint64_t v = x[i];
-        uint32_t row = (uint32_t)v;
-        d[i] = M[row] - (double)(Mi[row] - (int64_t)(v >> 32)) / S;
-        r[i] = row;
-    }
-}
-
-/* first entry of the row-ordered words x[0..n) whose row is >= row */
-static size_t first_row(const uint64_t *x, size_t n, uint32_t row)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if ((uint32_t)x[mid] < row) lo = mid + 1; else hi = mid;
-    }
-    return lo;
-}
-
-/* An entry on its way through the sort: one 16-byte store a move. */
-typedef struct rec { double d; uint32_t r, k; } rec;
-
-/* One stable counting pass of the records s[0, n) on the digit
- * (k >> sh) & mask, into t.  0 when every record has the same digit
+/* One stable counting pass of the words s[0, n) on the digit
+ * (w >> sh) & mask, into t.  0 when every word has the same digit
  * (nothing moves, t untouched), 1 otherwise. */
-static int radix_pass(const rec *restrict s, rec *restrict t, size_t n, int sh, uint32_t mask, uint32_t *restrict cnt)
+static int radix_pass(const uint64_t *restrict s, uint64_t *restrict t, size_t n, int sh, uint32_t mask,
+                      uint32_t *restrict cnt)
 {
     memset(cnt, 0, ((size_t)mask + 1) * sizeof *cnt);
-    for (size_t i = 0; i < n; i++) cnt[(s[i].k >> sh) & mask]++;
-    if (cnt[(s[0].k >> sh) & mask] == n) return 0;
+    for (size_t i = 0; i < n; i++) cnt[(s[i] >> sh) & mask]++;
+    if (cnt[(s[0] >> sh) & mask] == n) return 0;
     uint32_t sum = 0;
     for (uint32_t b = 0; b <= mask; b++) { uint32_t c = cnt[b]; cnt[b] = sum; sum += c; }
-    for (size_t i = 0; i < n; i++) t[cnt[(s[i].k >> sh) & mask]++] = s[i];
+    for (size_t i = 0; i < n; i++) t[cnt[(s[i] >> sh) & mask]++] = s[i];
     return 1;
 }
 
-/* Records a[0, n) by their keys k <= kmax, stably; the result is in a or
- * in the scratch b, whichever is returned (NULL: out of memory).  Out of
- * cache a scatter to many buckets costs a miss a record, so the first
- * pass splits on the top FIX_SPLIT bits only (a few write streams), and
- * each part, small enough to stay in cache, is then sorted on the
- * remaining bits LSD, FIX_DIGIT bits a pass. */
-static rec *radix_records(rec *a, rec *b, size_t n, uint32_t kmax)
+/* The words x[0, n) (key << 32 | row, rows increasing) into (key, row)
+ * order: a stable sort on the key bits only, the result back in x (b is
+ * scratch of n words).  Out of cache a scatter to many buckets costs a
+ * miss a word, so the first pass splits on the top FIX_SPLIT key bits only
+ * (a few write streams), and each part, small enough to stay in cache, is
+ * then sorted on the remaining bits LSD, FIX_DIGIT bits a pass.  0 or -1
+ * (out of memory). */
+static int sort_words(uint64_t *x, uint64_t *b, size_t n)
 {
-    int bits = 32 - __builtin_clz(kmax);
+    uint64_t kmax = 0;
+    for (size_t i = 0; i < n; i++) kmax = x[i] > kmax ? x[i] : kmax;
+    kmax >>= 32;
+    if (n < 2 || kmax == 0) return 0;
+    int bits = 64 - __builtin_clzll(kmax);
     int top = bits > FIX_SPLIT ? FIX_SPLIT : bits, low = bits - top;
     uint32_t *cnt = malloc(((size_t)1 << (FIX_DIGIT > FIX_SPLIT ? FIX_DIGIT : FIX_SPLIT)) * sizeof *cnt);
     size_t off[(1 << FIX_SPLIT) + 1], pos[1 << FIX_SPLIT];
-    if (!cnt) return NULL;
+    if (!cnt) return -1;
     uint32_t tmask = (UINT32_C(1) << top) - 1;
     for (uint32_t q = 0; q <= tmask; q++) off[q] = 0;
-    for (size_t i = 0; i < n; i++) off[a[i].k >> low]++;
+    for (size_t i = 0; i < n; i++) off[x[i] >> (32 + low)]++;
     size_t sum = 0;
     for (uint32_t q = 0; q <= tmask; q++) { size_t t = off[q]; off[q] = pos[q] = sum; sum += t; }
     off[tmask + 1] = n;
-    for (size_t i = 0; i < n; i++) b[pos[a[i].k >> low]++] = a[i];
-    /* each part on the low bits; every part ends in b (copied when its
-     * passes leave it in a) */
+    for (size_t i = 0; i < n; i++) b[pos[x[i] >> (32 + low)]++] = x[i];
+    /* each part on the low key bits; every part ends back in x */
     int P = low ? (low + FIX_DIGIT - 1) / FIX_DIGIT : 0, wd = P ? (low + P - 1) / P : 0;
     uint32_t mask = P ? (UINT32_C(1) << wd) - 1 : 0;
     for (uint32_t q = 0; q <= tmask; q++) {
         size_t o = off[q], len = off[q + 1] - o;
-        rec *src = b + o, *dst = a + o;
+        uint64_t *src = b + o, *dst = x + o;
         for (int p = 0; p < P && len > 1; p++) {
-            if (!radix_pass(src, dst, len, wd * p, mask, cnt)) continue;
-            rec *x = src; src = dst; dst = x;
+            if (!radix_pass(src, dst, len, 32 + wd * p, mask, cnt)) continue;
+            uint64_t *t = src; src = dst; dst = t;
         }
-        if (src != b + o) memcpy(b + o, src, len * sizeof *src);
+        if (src != x + o && len) memcpy(x + o, src, len * sizeof *src);
     }
     free(cnt);
-    return b;
+    return 0;
 }
 
-/* One action's doubles d and rows r (row order) into (d, row) order.  The
- * integer keys come back from the doubles, round(S d) (d is within 2^-12
- * / S of key / S); a stable LSD radix sort on them, carrying d and the row
- * (every pass a sequential read and FIX bucket streams of writes, no
- * gather), orders the entries up to ties of keys whose doubles differ in
- * the last bits, and an insertion pass settles those (should it have to
- * move more than a few entries per entry, the general sort does it
- * instead).  Scratch d2, r2, k, k2 of n entries.  Returns the entries with
- * d <= tau (a prefix), or -1 when out of memory. */
-static long order_deltas(double *d, uint32_t *r, size_t n, double S, double tau, rec *ra, rec *rb)
+/* One action's words x[0, n), rows increasing, into the general path's
+ * entries: (key, row) order first (sort_words), then in place the doubles
+ * d = fl(fl(Mi/S) - fl((Mi - key)/S)) -- strtod's value minus strtod's
+ * value, as the general path makes them -- and their rows into r; then an
+ * insertion pass settles the entries whose keys tie while their doubles
+ * differ in the last bit (should it have to move more than a few entries
+ * per entry, the general sort does it instead).  b: scratch of n words.
+ * Returns the entries with d <= tau (a prefix), or -1 when out of memory. */
+static long order_words(uint64_t *x, uint32_t *r, size_t n, const int64_t *Mi, double S, double tau,
+                        uint64_t *b)
 {
-    uint32_t kmax = 0;
+    if (sort_words(x, b, n)) return -1;
+    /* the rows come in random order: their S M are asked for a few
+     * entries ahead.  first: where the doubles first fall out of order */
+    double *d = (double *)(void *)x, prev = -INFINITY;
+    size_t first = n;
     for (size_t i = 0; i < n; i++) {
-        uint32_t k = (uint32_t)(d[i] * S + 0.5);
-        ra[i].d = d[i]; ra[i].r = r[i]; ra[i].k = k;
-        kmax = k > kmax ? k : kmax;
+        uint64_t v = x[i];
+        if (i + OW_PREFETCH < n) __builtin_prefetch(&Mi[(uint32_t)x[i + OW_PREFETCH]]);
+        uint32_t row = (uint32_t)v;
+        int64_t mi = Mi[row];
+        double dv = (double)mi / S - (double)(mi - (int64_t)(v >> 32)) / S;
+        d[i] = dv;
+        r[i] = row;
+        if (dv < prev && first == n) first = i;
+        prev = dv;
     }
-    if (n >= 2 && kmax > 0) {
-        const rec *o = radix_records(ra, rb, n, kmax);
-        if (!o) return -1;
-        for (size_t i = 0; i < n; i++) { d[i] = o[i].d; r[i] = o[i].r; }
-    }
+    /* (equal doubles have equal keys, so their rows are in order already) */
     size_t moves = 0, budget = 4 * n + 1024;
-    for (size_t i = 1; i < n && moves <= budget; i++) {
+    for (size_t i = first; i < n && moves <= budget; i++) {
         double dv = d[i];
         uint32_t rv = r[i];
         size_t j = i;
-        while (j > 0 && (d[j - 1] > dv || (d[j - 1] == dv && r[j - 1] > rv))) {
+        while (j > 0 && ((d[j - 1] > dv) | ((d[j - 1] == dv) & (r[j - 1] > rv)))) {
             d[j] = d[j - 1]; r[j] = r[j - 1]; j--;
         }
         d[j] = dv; r[j] = rv;
@@ -758,16 +743,12 @@ static int gather_general(ow_game *g, part *pt, int nt)
     return fail ? -1 : 0;
 }
 
-#ifndef FIX_ROWBLOCK
-#define FIX_ROWBLOCK 32768u     /* rows whose M, S M (512 KB) stay in cache while every action reads them */
-#endif
-
-/* Fixed-point path: each action's words in one list, turned into the
- * general path's doubles a block of rows at a time, then ordered by
- * order_deltas.  Mi is every row's S M_i.  0 or -1. */
+/* Fixed-point path: each action's words in one list, rows renumbered,
+ * then ordered and made doubles by order_words.  Mi is every row's S M_i.
+ * 0 or -1. */
 static int gather_fixed(ow_game *g, part *pt, int nt, const mode *md, const int64_t *Mi)
 {
-    size_t m = g->m, N = g->n, Kmax = 1;
+    size_t m = g->m, Kmax = 1;
     for (size_t a = 0; a < m; a++) {
         size_t K = 0;
         for (int t = 0; t < nt; t++) K += pt[t].kn[a];
@@ -775,66 +756,42 @@ static int gather_fixed(ow_game *g, part *pt, int nt, const mode *md, const int6
         if (K > Kmax) Kmax = K;
     }
     int fail = 0;
-    /* 1. each action's words in one list, rows renumbered; its row array */
-    #pragma omp parallel for schedule(dynamic, 1)
-    for (size_t a = 0; a < m; a++) {
-        size_t K = g->cn[a];
-        uint32_t *r = malloc((K ? K : 1) * sizeof *r);
-        uint64_t *x = K > pt[0].kcap[a] || !pt[0].kxp[a] ? realloc(pt[0].kxp[a], (K ? K : 1) * sizeof *x) : pt[0].kxp[a];
-        if (!r || !x) {
-            free(r);
-            #pragma omp atomic write
-            fail = 1;
-            continue;
-        }
-        pt[0].kxp[a] = x;
-        size_t n = pt[0].kn[a];
-        uint64_t base = pt[0].rows;
-        for (int t = 1; t < nt; t++) {
-            const uint64_t *o = pt[t].kxp[a];
-            for (size_t i = 0; i < pt[t].kn[a]; i++) x[n + i] = o[i] + base;
-            n += pt[t].kn[a];
-            base += pt[t].rows;
-            free(pt[t].kxp[a]);
-            pt[t].kxp[a] = NULL;
-        }
-        g->cd[a] = (double *)(void *)x;
-        g->cr[a] = r;
-        pt[0].kxp[a] = NULL;
-    }
-    if (fail) return -1;
-    /* 2. words into doubles, a block of rows at a time for every action, so
-     * that M and S M are read once rather than once per action; where each
-     * block starts in each list is found before anything is converted */
-    size_t nblk = (N + FIX_ROWBLOCK - 1) / FIX_ROWBLOCK;
-    size_t *bnd = malloc(m * (nblk + 1) * sizeof *bnd);
-    if (!bnd) return -1;
-    #pragma omp parallel for schedule(dynamic, 4)
-    for (size_t a = 0; a < m; a++)
-        for (size_t bi = 0; bi <= nblk; bi++)
-            bnd[a * (nblk + 1) + bi] = bi == nblk ? g->cn[a]
-                : first_row((const uint64_t *)(void *)g->cd[a], g->cn[a], (uint32_t)(bi * FIX_ROWBLOCK));
-    #pragma omp parallel for schedule(dynamic, 1)
-    for (size_t bi = 0; bi < nblk; bi++)
-        for (size_t a = 0; a < m; a++)
-            words_to_deltas((uint64_t *)(void *)g->cd[a], g->cr[a], bnd[a * (nblk + 1) + bi],
-                            bnd[a * (nblk + 1) + bi + 1], g->M, Mi, md->S);
-    free(bnd);
-    /* 3. each action in (Delta_A, row) order */
     #pragma omp parallel
     {
-        rec *ra = malloc(Kmax * sizeof *ra), *rb = malloc(Kmax * sizeof *rb);
+        uint64_t *sb = malloc(Kmax * sizeof *sb);
         #pragma omp for schedule(dynamic, 1)
         for (size_t a = 0; a < m; a++) {
-            long K = !ra || !rb ? -1 : order_deltas(g->cd[a], g->cr[a], g->cn[a], md->S, g->tau[a], ra, rb);
-            if (K < 0) {
+            size_t K = g->cn[a];
+            uint32_t *r = malloc((K ? K : 1) * sizeof *r);
+            uint64_t *x = K > pt[0].kcap[a] || !pt[0].kxp[a] ? realloc(pt[0].kxp[a], (K ? K : 1) * sizeof *x) : pt[0].kxp[a];
+            if (!sb || !r || !x) {
+                free(r);
                 #pragma omp atomic write
                 fail = 1;
                 continue;
             }
-            g->cn[a] = (size_t)K;
+            pt[0].kxp[a] = NULL;
+            size_t n = pt[0].kn[a];
+            uint64_t base = pt[0].rows;
+            for (int t = 1; t < nt; t++) {
+                const uint64_t *o = pt[t].kxp[a];
+                for (size_t i = 0; i < pt[t].kn[a]; i++) x[n + i] = o[i] + base;
+                n += pt[t].kn[a];
+                base += pt[t].rows;
+                free(pt[t].kxp[a]);
+                pt[t].kxp[a] = NULL;
+            }
+            g->cd[a] = (double *)(void *)x;
+            g->cr[a] = r;
+            long Kt = order_words(x, r, K, Mi, md->S, g->tau[a], sb);
+            if (Kt < 0) {
+                #pragma omp atomic write
+                fail = 1;
+                continue;
+            }
+            g->cn[a] = (size_t)Kt;
         }
-        free(ra); free(rb);
+        free(sb);
     }
     return fail ? -1 : 0;
 }
