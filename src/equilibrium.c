@@ -94,6 +94,7 @@ static ow_status finite_init(ow_workspace *w, ow_error *err)
     uint8_t *sN8 = NULL;
     if (m <= 256 && (sN8 = malloc(n ? n : 1)))
         for (size_t i = 0; i < n; i++) sN8[i] = (uint8_t)w->sN[i];
+    w->sN8 = sN8;                      /* kept: the optimum reads it too */
     int fail2 = 0;
     #pragma omp parallel for schedule(dynamic, 1)
     for (size_t a = 0; a < m; a++) {
@@ -107,7 +108,6 @@ static ow_status finite_init(ow_workspace *w, ow_error *err)
         if (sN8) for (size_t i = 0; i < w->K[a]; i++) S[i] = sN8[P[i]];
         else for (size_t i = 0; i < w->K[a]; i++) S[i] = w->sN[P[i]];
     }
-    free(sN8);
     if (fail2) return ow__fail(err, OW_ENOMEM, "out of memory");
     for (size_t a = 0; a < m; a++) {
         size_t nz = 0;
@@ -245,6 +245,7 @@ void ow_workspace_free(ow_workspace *w)
         for (size_t a = 0; a < w->m; a++) { free(w->D[a]); free(w->P[a]); }
     if (w->cumw) for (size_t a = 0; a < w->m; a++) free(w->cumw[a]);
     if (w->hull) for (size_t a = 0; a < w->m; a++) free(w->hull[a]);
+    free(w->sN8);
     if (w->S) for (size_t a = 0; a < w->m; a++) free(w->S[a]);
     free(w->S);
     free(w->cumw); free(w->hull); free(w->nhull); free(w->hmax); free(w->tau); free(w->K);

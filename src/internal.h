@@ -146,6 +146,7 @@ struct ow_workspace {
     /* FINITE (finite.c): per action the kept entries, sorted */
     const double *M;      /* n: max_a u_A */
     const uint32_t *sN;   /* n: A's Nash action (lowest index) */
+    uint8_t *sN8;         /* n: the same in a byte when m <= 256 (else NULL) */
     const double *colmean;/* m: E[u_A(a)] */
     double **D;           /* m: Delta_A(a, .) ascending, K[a] entries */
     uint32_t **P;         /* m: the row of each entry */

@@ -87,10 +87,11 @@ static ow_status optimum_finite(const ow_workspace *w, const double *wj, const d
     size_t n = g->n, m = g->m, T = g->T;
     double *o_j = s->opt_type, *r_j = s->ratio_type;
     size_t nblk = n <= OPT_DIRECT_ROWS ? 1 : (n + ((size_t)1 << OPT_ROW_SHIFT) - 1) >> OPT_ROW_SHIFT;
-    int fail = 0;
+    int fail = 0, eqw = g->equal_weights;
+    double wt0 = n ? g->wt[0] : 0;
     #pragma omp parallel
     {
-        double *best = malloc(n * sizeof *best);
+        double *best = calloc(n ? n : 1, sizeof *best);   /* zero again after each type */
         opt_buf ub = { nblk, OPT_BUF_ENTRIES / (nblk ? nblk : 1), NULL, NULL, NULL };
         if (ub.cap < 4096) ub.cap = 4096;
         if (nblk > 1) {
@@ -114,7 +115,6 @@ static ow_status optimum_finite(const ow_workspace *w, const double *wj, const d
              * choice, so each action's scan stops there; below, whether an
              * entry wins is unpredictable, so nothing branches on it (best
              * starts at 0: v <= 0 changes nothing). */
-            memset(best, 0, n * sizeof *best);
             for (size_t a = 0; a < m; a++) {
                 double thr = wr[a] - minw;
                 const double *D = w->D[a];
@@ -137,14 +137,20 @@ static ow_status optimum_finite(const ow_workspace *w, const double *wj, const d
                 }
             }
             for (size_t b = 0; b < ub.nb && nblk > 1; b++) opt_flush(best, &ub, b);
-            for (size_t i = 0; i < n; i++) best[i] += w->M[i] + wr[w->sN[i]];
+            /* row by row: OPT_i, its share of both sums, and best[] reset
+             * for the next type (one pass over best, M and the Nash actions) */
             double os = 0, rs = 0;
             int ok = 1;
+            const double *ubn = uBN + j * m, *M = w->M;
+            const uint32_t *sN = w->sN;
+            const uint8_t *sN8 = w->sN8;
             for (size_t i = 0; i < n; i++) {
-                double swn = w->M[i] + uBN[j * m + w->sN[i]];
-                os += g->wt[i] * best[i];
-                if (swn > 0) rs += g->wt[i] * best[i] / swn;
-                else if (g->wt[i] > 0 && g->pi[j] > 0) ok = 0;
+                size_t a = sN8 ? sN8[i] : sN[i];
+                double b = best[i] + (M[i] + wr[a]), swn = M[i] + ubn[a], wt = eqw ? wt0 : g->wt[i];
+                best[i] = 0;
+                os += wt * b;
+                if (swn > 0) rs += wt * b / swn;
+                else if (wt > 0 && g->pi[j] > 0) ok = 0;
             }
             o_j[j] = os;
             r_j[j] = rs;
