@@ -87,26 +87,36 @@ static ow_status finite_init(ow_workspace *w, ow_error *err)
             for (size_t i = 0; i < w->K[a]; i++) { c += g->wt[w->P[a][i]]; w->cumw[a][i] = c; }
         }
     }
-    w->S = ow__malloc(m, sizeof *w->S, err);
-    if (!w->S) return OW_ENOMEM;
     /* S[a][t] = sN[P[a][t]]: random reads of sN, so they come from a copy
-     * one byte a row when the actions allow it (it stays in cache) */
+     * one byte a row when the actions allow it (it stays in cache), and
+     * are stored a byte each then (a quarter of the memory and traffic) */
     uint8_t *sN8 = NULL;
     if (m <= 256 && (sN8 = malloc(n ? n : 1)))
         for (size_t i = 0; i < n; i++) sN8[i] = (uint8_t)w->sN[i];
     w->sN8 = sN8;                      /* kept: the optimum reads it too */
+    if (sN8) w->S8 = ow__malloc(m, sizeof *w->S8, err);
+    else w->S = ow__malloc(m, sizeof *w->S, err);
+    if (!w->S8 && !w->S) return OW_ENOMEM;
     int fail2 = 0;
     #pragma omp parallel for schedule(dynamic, 1)
     for (size_t a = 0; a < m; a++) {
-        w->S[a] = malloc((w->K[a] ? w->K[a] : 1) * sizeof **w->S);
-        if (!w->S[a]) { 
-            #pragma omp atomic write
-            fail2 = 1;
-            continue; }
+        size_t K = w->K[a];
         const uint32_t *P = w->P[a];
-        uint32_t *S = w->S[a];
-        if (sN8) for (size_t i = 0; i < w->K[a]; i++) S[i] = sN8[P[i]];
-        else for (size_t i = 0; i < w->K[a]; i++) S[i] = w->sN[P[i]];
+        if (sN8) {
+            uint8_t *S = w->S8[a] = malloc(K ? K : 1);
+            if (S) for (size_t i = 0; i < K; i++) S[i] = sN8[P[i]];
+            else {
+                #pragma omp atomic write
+                fail2 = 1;
+            }
+        } else {
+            uint32_t *S = w->S[a] = malloc((K ? K : 1) * sizeof *S);
+            if (S) for (size_t i = 0; i < K; i++) S[i] = w->sN[P[i]];
+            else {
+                #pragma omp atomic write
+                fail2 = 1;
+            }
+        }
     }
     if (fail2) return ow__fail(err, OW_ENOMEM, "out of memory");
     for (size_t a = 0; a < m; a++) {
@@ -247,7 +257,9 @@ void ow_workspace_free(ow_workspace *w)
     if (w->hull) for (size_t a = 0; a < w->m; a++) free(w->hull[a]);
     free(w->sN8);
     if (w->S) for (size_t a = 0; a < w->m; a++) free(w->S[a]);
+    if (w->S8) for (size_t a = 0; a < w->m; a++) free(w->S8[a]);
     free(w->S);
+    free(w->S8);
     free(w->cumw); free(w->hull); free(w->nhull); free(w->hmax); free(w->tau); free(w->K);
     free(w->M_own); free(w->sN_own); free(w->colmean_own);
     free(w->q); free(w->tot); free(w->D); free(w->P);

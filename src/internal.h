@@ -150,7 +150,9 @@ struct ow_workspace {
     const double *colmean;/* m: E[u_A(a)] */
     double **D;           /* m: Delta_A(a, .) ascending, K[a] entries */
     uint32_t **P;         /* m: the row of each entry */
-    uint32_t **S;         /* m: the Nash action of that row (sequential access) */
+    uint32_t **S;         /* m: the Nash action of that row (sequential access),
+                             when m > 256; else NULL and ... */
+    uint8_t **S8;         /* m: ... the same in a byte (ow__entry_nash reads either) */
     size_t *K;            /* m */
     double *tau;          /* m: every Delta_A <= tau[a] is kept (INFINITY: all) */
     double **cumw;        /* m: cumulative weights (unequal weights only) */
@@ -204,6 +206,10 @@ int ow__radix_sort(double *d, uint32_t *row, size_t n);
  * allocated but a small histogram) */
 int ow__radix_sort_buf(double *d, uint32_t *row, size_t n, double *d2, uint32_t *r2);
 void ow__thresholds(const ow_game *g, double *tau);
+/* the Nash action of the row of entry t in action a's sorted list */
+static inline size_t ow__entry_nash(const ow_workspace *w, size_t a, size_t t)
+{ return w->S8 ? w->S8[a][t] : w->S[a][t]; }
+
 int ow__hull_build(ow_workspace *w, size_t a);
 double ow__hull_query(const ow_workspace *w, size_t a, double x, uint32_t *pos);
 /* an upper bound of max_k W_k (x - d_k) over every kept entry, any x */

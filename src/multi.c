@@ -76,13 +76,13 @@ static ow_status mom_init(mom *mo, const ow_workspace *w, size_t j, size_t a, ow
     mo->cR = ow__malloc((cnt + 1) * k, sizeof(double), err);
     if (!mo->cP || !mo->cG || !mo->cR) { mom_free(mo); return OW_ENOMEM; }
     const double *D = w->D[a];
-    const uint32_t *P = w->P[a], *S = w->S[a];
+    const uint32_t *P = w->P[a];
     double eq = 1.0 / (double)w->n;
     mo->cP[0] = mo->cG[0] = 0;
     for (size_t b = 0; b < k; b++) mo->cR[b] = 0;
     for (size_t i = 0; i < cnt; i++) {
         double wt = g->equal_weights ? eq : g->wt[P[i]];
-        const double *u = ow__ub(g, j, S[i]);
+        const double *u = ow__ub(g, j, ow__entry_nash(w, a, i));
         mo->cP[i + 1] = mo->cP[i] + wt;
         mo->cG[i + 1] = mo->cG[i] + wt * D[i];
         for (size_t b = 0; b < k; b++) mo->cR[(i + 1) * k + b] = mo->cR[i * k + b] + wt * u[b];

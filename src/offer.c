@@ -62,11 +62,11 @@ ow_status ow_offer_eval(const ow_workspace *w, size_t j, size_t a, double c,
                             "(samples from CSV) does not keep what it would need", c, g->a_names[a], w->tau[a]);
         size_t n = w->n, cnt = ow__count_le(w, a, c);
         const double *D = w->D[a];
-        const uint32_t *P = w->P[a], *S = w->S[a];
+        const uint32_t *P = w->P[a];
         const double *ubj = g->ub + j * g->m * k + b;     /* u_B(a', b, j) at ubj[a' * k] */
         double Pacc = 0, sumD = 0, accB = 0;
         if (g->equal_weights) {
-            for (size_t i = 0; i < cnt; i++) { sumD += D[i]; accB += ubj[S[i] * k]; }
+            for (size_t i = 0; i < cnt; i++) { sumD += D[i]; accB += ubj[ow__entry_nash(w, a, i) * k]; }
             Pacc = (double)cnt / (double)n;
             sumD /= (double)n;
             accB /= (double)n;
@@ -75,7 +75,7 @@ ow_status ow_offer_eval(const ow_workspace *w, size_t j, size_t a, double c,
                 double wt = g->wt[P[i]];
                 Pacc += wt;
                 sumD += wt * D[i];
-                accB += wt * ubj[S[i] * k];
+                accB += wt * ubj[ow__entry_nash(w, a, i) * k];
             }
         }
         out->accept_prob = Pacc;
@@ -303,11 +303,10 @@ static double bayes_scan(const ow_workspace *w, size_t j, size_t a, double *acc,
     if (w->nzero[a] == 0) {
         for (size_t b = 0; b < k; b++) if (tot[b] > best + ow__tol(best)) { best = tot[b]; bb = b; }
     }
-    const uint32_t *S = w->S[a];
     double wt_eq = 1.0 / (double)n;
     for (size_t i = 0; i < K && D[i] <= cmax; i++) {
         double wt = g->equal_weights ? wt_eq : g->wt[P[i]];
-        const double *u = ow__ub(g, j, S[i]);
+        const double *u = ow__ub(g, j, ow__entry_nash(w, a, i));
         for (size_t b = 0; b < k; b++) acc[b] += wt * u[b];
         W = g->equal_weights ? (double)(i + 1) / (double)n : w->cumw[a][i];
         if (i + 1 < K && D[i + 1] == D[i]) continue;

@@ -118,23 +118,29 @@ static ow_status optimum_finite(const ow_workspace *w, const double *wj, const d
             for (size_t a = 0; a < m; a++) {
                 double thr = wr[a] - minw;
                 const double *D = w->D[a];
-                const uint32_t *P = w->P[a], *S = w->S[a];
-                if (nblk <= 1) {
-                    for (size_t t = 0; t < w->K[a] && D[t] < thr; t++) {
-                        double v = wr[a] - D[t] - wr[S[t]], b = best[P[t]];
-                        best[P[t]] = v > b ? v : b;
-                    }
-                    continue;
+                const uint32_t *P = w->P[a];
+                size_t K = w->K[a];
+                /* the same scan for either width of the stored Nash actions */
+#define OPT_SCAN(S)                                                             \
+                if (nblk <= 1) {                                                \
+                    for (size_t t = 0; t < K && D[t] < thr; t++) {              \
+                        double v = wr[a] - D[t] - wr[S[t]], b = best[P[t]];     \
+                        best[P[t]] = v > b ? v : b;                             \
+                    }                                                           \
+                } else {                                                        \
+                    for (size_t t = 0; t < K && D[t] < thr; t++) {              \
+                        double v = wr[a] - D[t] - wr[S[t]];                     \
+                        uint32_t p = P[t];                                      \
+                        size_t b = p >> OPT_ROW_SHIFT, q = ub.fill[b];          \
+                        ub.row[b * ub.cap + q] = p;                             \
+                        ub.v[b * ub.cap + q] = v;                               \
+                        ub.fill[b] = q + (v > 0);                               \
+                        if (ub.fill[b] == ub.cap) opt_flush(best, &ub, b);      \
+                    }                                                           \
                 }
-                for (size_t t = 0; t < w->K[a] && D[t] < thr; t++) {
-                    double v = wr[a] - D[t] - wr[S[t]];
-                    uint32_t p = P[t];
-                    size_t b = p >> OPT_ROW_SHIFT, q = ub.fill[b];
-                    ub.row[b * ub.cap + q] = p;
-                    ub.v[b * ub.cap + q] = v;
-                    ub.fill[b] = q + (v > 0);
-                    if (ub.fill[b] == ub.cap) opt_flush(best, &ub, b);
-                }
+                if (w->S8) { const uint8_t *S8 = w->S8[a]; OPT_SCAN(S8) }
+                else { const uint32_t *S32 = w->S[a]; OPT_SCAN(S32) }
+#undef OPT_SCAN
             }
             for (size_t b = 0; b < ub.nb && nblk > 1; b++) opt_flush(best, &ub, b);
             /* row by row: OPT_i, its share of both sums, and best[] reset

@@ -189,6 +189,78 @@ static void schedule_answer_should_be_the_best_stopping_rule(void **state)
     gsl_rng_free(r);
 }
 
+/* More than 256 actions: the Nash action of each entry is stored in 32
+ * bits, not 8.  The optimum, Definition 2 and true offer outcomes against
+ * direct sums over the rows. */
+static void wide_games_should_match_direct_sums(void **state)
+{
+    (void)state;
+    enum { M = 300, N = 40, K2 = 2, T2 = 2 };
+    static double u[N][M], ub[T2][M][K2];
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 777);
+    size_t cap = 1 << 20;
+    char *js = malloc(cap), *q = js;
+    q += sprintf(q, "{\"oneway\":1,\"A\":{\"actions\":[");
+    for (int a = 0; a < M; a++) q += sprintf(q, "%s\"a%d\"", a ? "," : "", a);
+    q += sprintf(q, "],\"types\":{\"samples\":[");
+    for (int i = 0; i < N; i++) {
+        q += sprintf(q, "%s[", i ? "," : "");
+        for (int a = 0; a < M; a++) {
+            u[i][a] = (double)gsl_rng_uniform_int(r, 30);
+            q += sprintf(q, "%s%g", a ? "," : "", u[i][a]);
+        }
+        q += sprintf(q, "]");
+    }
+    q += sprintf(q, "]}},\"B\":{\"actions\":[\"b0\",\"b1\"],\"types\":[");
+    for (int j = 0; j < T2; j++) {
+        q += sprintf(q, "%s{\"prob\":0.5,\"payoff\":[", j ? "," : "");
+        for (int a = 0; a < M; a++) {
+            for (int b = 0; b < K2; b++) ub[j][a][b] = (double)gsl_rng_uniform_int(r, 25);
+            q += sprintf(q, "%s[%g,%g]", a ? "," : "", ub[j][a][0], ub[j][a][1]);
+        }
+        q += sprintf(q, "]}");
+    }
+    sprintf(q, "]}}");
+    ow_game *g = load_ok(js);
+    ow_workspace *w = ws_ok(g);
+    ow_solution *s = solve_ok(w, OW_MODEL_PAPER);
+    int sN[N];
+    for (int i = 0; i < N; i++) {
+        sN[i] = 0;
+        for (int a = 1; a < M; a++) if (u[i][a] > u[i][sN[i]]) sN[i] = a;
+    }
+    double opt = 0, ratio = 0;
+    for (int j = 0; j < T2; j++)
+        for (int i = 0; i < N; i++) {
+            double best = -INFINITY;
+            for (int a = 0; a < M; a++) best = fmax(best, u[i][a] + fmax(ub[j][a][0], ub[j][a][1]));
+            opt += 0.5 * best / N;
+            ratio += 0.5 * best / (u[i][sN[i]] + ub[j][sN[i]][s->nash_B[j]]) / N;
+        }
+    assert_close(s->opt_welfare, opt, 1e-12);
+    assert_close(s->poa_nash_expected, ratio, 1e-12);
+    for (int t = 0; t < 200; t++) {
+        size_t j = gsl_rng_uniform_int(r, T2), a = gsl_rng_uniform_int(r, M), b = gsl_rng_uniform_int(r, K2);
+        double c = (double)gsl_rng_uniform_int(r, 12), wa = fmax(ub[j][a][0], ub[j][a][1]), P = 0, pB = 0;
+        for (int i = 0; i < N; i++) {
+            int acc = u[i][sN[i]] - u[i][a] <= c;
+            P += acc / (double)N;
+            pB += (acc ? wa - c : ub[j][sN[i]][b]) / N;
+        }
+        ow_offer o;
+        ow_error e = { OW_OK, "" };
+        assert_int_equal(ow_offer_eval(w, j, a, c, b, &o, &e), OW_OK);
+        assert_close(o.accept_prob, P, 1e-12);
+        assert_close(o.payoff_B, pB, 1e-12);
+    }
+    ow_solution_free(s);
+    ow_workspace_free(w);
+    ow_game_free(g);
+    free(js);
+    gsl_rng_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -198,6 +270,7 @@ int main(void)
         cmocka_unit_test(bayes_model_should_match_brute_force_on_discrete),
         cmocka_unit_test(bayes_should_never_give_B_less_than_paper),
         cmocka_unit_test(schedule_answer_should_be_the_best_stopping_rule),
+        cmocka_unit_test(wide_games_should_match_direct_sums),
     };
     return cmocka_run_group_tests_name("bruteforce", tests, NULL, NULL);
 }
