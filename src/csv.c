@@ -599,11 +599,8 @@ static int radix_pass(const uint64_t *restrict s, uint64_t *restrict t, size_t n
  * (a few write streams), and each part, small enough to stay in cache, is
  * then sorted on the remaining bits LSD, FIX_DIGIT bits a pass.  0 or -1
  * (out of memory). */
-static int sort_words(uint64_t *x, uint64_t *b, size_t n)
+static int sort_words(uint64_t *x, uint64_t *b, size_t n, uint64_t kmax)
 {
-    uint64_t kmax = 0;
-    for (size_t i = 0; i < n; i++) kmax = x[i] > kmax ? x[i] : kmax;
-    kmax >>= 32;
     if (n < 2 || kmax == 0) return 0;
     int bits = 64 - __builtin_clzll(kmax);
     int top = bits > FIX_SPLIT ? FIX_SPLIT : bits, low = bits - top;
@@ -641,14 +638,16 @@ static int sort_words(uint64_t *x, uint64_t *b, size_t n)
  * differ in the last bit (should it have to move more than a few entries
  * per entry, the general sort does it instead).  b: scratch of n words.
  * Returns the entries with d <= tau (a prefix), or -1 when out of memory. */
-static long order_words(uint64_t *x, uint32_t *r, size_t n, const int64_t *Mi, double S, double tau,
-                        uint64_t *b)
+static long order_words(uint64_t *x, uint32_t *r, size_t n, uint64_t kmax, const int64_t *Mi, double S,
+                        double tau, uint64_t *b)
 {
-    if (sort_words(x, b, n)) return -1;
+    if (sort_words(x, b, n, kmax)) return -1;
     /* the rows come in random order: their S M are asked for a few
-     * entries ahead.  first: where the doubles first fall out of order */
-    double *d = (double *)(void *)x, prev = -INFINITY;
-    size_t first = n;
+     * entries ahead.  An entry below the largest double before it is out
+     * of order; those positions are noted (branch-free, in the scratch) */
+    double *d = (double *)(void *)x, top = -INFINITY;
+    uint32_t *late = (uint32_t *)(void *)b;
+    size_t nl = 0;
     for (size_t i = 0; i < n; i++) {
         uint64_t v = x[i];
         if (i + OW_PREFETCH < n) __builtin_prefetch(&Mi[(uint32_t)x[i + OW_PREFETCH]]);
@@ -657,16 +656,19 @@ static long order_words(uint64_t *x, uint32_t *r, size_t n, const int64_t *Mi, d
         double dv = (double)mi / S - (double)(mi - (int64_t)(v >> 32)) / S;
         d[i] = dv;
         r[i] = row;
-        if (dv < prev && first == n) first = i;
-        prev = dv;
+        late[nl] = (uint32_t)i;
+        nl += dv < top;
+        top = dv > top ? dv : top;
     }
-    /* (equal doubles have equal keys, so their rows are in order already) */
+    /* insertion of those alone: every other entry is the largest so far,
+     * in place already (equal doubles have equal keys, so their rows are
+     * in order) */
     size_t moves = 0, budget = 4 * n + 1024;
-    for (size_t i = first; i < n && moves <= budget; i++) {
+    for (size_t q = 0; q < nl && moves <= budget; q++) {
+        size_t i = late[q], j = i;
         double dv = d[i];
         uint32_t rv = r[i];
-        size_t j = i;
-        while (j > 0 && ((d[j - 1] > dv) | ((d[j - 1] == dv) & (r[j - 1] > rv)))) {
+        while (j > 0 && (d[j - 1] > dv || (d[j - 1] == dv && r[j - 1] > rv))) {
             d[j] = d[j - 1]; r[j] = r[j - 1]; j--;
         }
         d[j] = dv; r[j] = rv;
@@ -783,7 +785,7 @@ static int gather_fixed(ow_game *g, part *pt, int nt, const mode *md, const int6
             }
             g->cd[a] = (double *)(void *)x;
             g->cr[a] = r;
-            long Kt = order_words(x, r, K, Mi, md->S, g->tau[a], sb);
+            long Kt = order_words(x, r, K, (uint64_t)md->khi[a], Mi, md->S, g->tau[a], sb);
             if (Kt < 0) {
                 #pragma omp atomic write
                 fail = 1;
