@@ -15,7 +15,8 @@
  * a line's separators are found 16 bytes at a time, and each token is
  * converted from one 8-byte load without a branch per digit, so numbers
  * do not wait on one another.  Rows are reduced a block of FIX_BLK at a
- * time, one action's column per tight loop, and Delta_A is kept as the
+ * time, one action's column per tight loop (eight rows a step with
+ * AVX-512 where the CPU has it, chosen at run time), and Delta_A is kept as the
  * integer key M - U with its row in one 64-bit word (8 bytes an entry,
  * not 12).  After reading, each action's words are sorted as words on
  * their key bits (the rows are in order already, and a stable sort keeps
@@ -71,7 +72,7 @@
 #define OW_PREFETCH 16                 /* entries ahead whose row is asked for early */
 #endif
 #ifndef FIX_BLK
-#define FIX_BLK 64                     /* rows parsed before their entries go to the lists */
+#define FIX_BLK 32                     /* rows parsed before their entries go to the lists */
 #endif
 #define FIX_BLK_MAX 1024       /* part holds bM on the heap of calloc: keep it small */
 _Static_assert(FIX_BLK >= 1 && FIX_BLK <= FIX_BLK_MAX, "FIX_BLK out of range");
@@ -88,6 +89,7 @@ typedef struct mode {
     int frac;                  /* its scale S = 10^frac */
     double S;
     const int64_t *khi;        /* m: keys above khi[a] have Delta_A > tau_a */
+    int simd;                  /* 1: the AVX-512 column loop (the CPU has it) */
 } mode;
 
 typedef struct part {
@@ -353,9 +355,56 @@ static int tok_scalar(const char *p, const char *e, int frac, int64_t *out)
     return 1;
 }
 
+/* One action's column of a block: the kept entries (key <= h) appended
+ * to out as key << 32 | row, rows r0, r0 + 1, ...; their count is
+ * returned and the column's sum added to *sum.  Writes out[0, nb) (a slot
+ * for every row, kept or not) and nothing beyond. */
+static size_t keep_column(uint64_t *restrict out, const int64_t *restrict col, const int64_t *restrict bM,
+                          size_t nb, int64_t h, uint32_t r0, int64_t *sum)
+{
+    int64_t s = 0;
+    size_t n = 0;
+    for (size_t i = 0; i < nb; i++) {
+        int64_t k = bM[i] - col[i];
+        out[n] = (uint64_t)k << 32 | (r0 + i);
+        n += k <= h;
+        s += col[i];
+    }
+    *sum += s;
+    return n;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(OW_NO_AVX512)
+#include <immintrin.h>
+#define OW_HAVE_KEEP512 1
+/* The same, eight rows at a time: the kept words compressed in a register
+ * and stored whole (a store of eight words at out + n stays within
+ * out[0, nb) because n <= i), the rest one at a time. */
+__attribute__((target("avx512f")))
+static size_t keep_column512(uint64_t *restrict out, const int64_t *restrict col, const int64_t *restrict bM,
+                             size_t nb, int64_t h, uint32_t r0, int64_t *sum)
+{
+    __m512i hv = _mm512_set1_epi64(h), acc = _mm512_setzero_si512();
+    __m512i rows = _mm512_add_epi64(_mm512_set1_epi64(r0), _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0));
+    const __m512i eight = _mm512_set1_epi64(8);
+    size_t n = 0, i = 0;
+    for (; i + 8 <= nb; i += 8) {
+        __m512i c = _mm512_loadu_si512((const void *)(col + i));
+        __m512i k = _mm512_sub_epi64(_mm512_loadu_si512((const void *)(bM + i)), c);
+        __mmask8 keep = _mm512_cmple_epi64_mask(k, hv);
+        __m512i wd = _mm512_or_si512(_mm512_slli_epi64(k, 32), rows);
+        _mm512_storeu_si512((void *)(out + n), _mm512_maskz_compress_epi64(keep, wd));
+        n += (size_t)__builtin_popcount(keep);
+        acc = _mm512_add_epi64(acc, c);
+        rows = _mm512_add_epi64(rows, eight);
+    }
+    *sum += _mm512_reduce_add_epi64(acc);
+    return n + keep_column(out + n, col + i, bM + i, nb - i, h, r0 + (uint32_t)i, sum);
+}
+#endif
+
 /* The block's rows, one action at a time: each action's column of the
- * block goes to its kept list in one tight loop (list, count and
- * threshold in registers, no branch on the test), and into the column's
+ * block goes to its kept list in one tight loop, and into the column's
  * exact sum.  0 or -1 (out of memory). */
 static int flush_block(part *pt, const mode *md, size_t m)
 {
@@ -369,18 +418,15 @@ static int flush_block(part *pt, const mode *md, size_t m)
             pt->kxp[a] = x;
             pt->kcap[a] = c;
         }
-        uint64_t *restrict out = pt->kxp[a] + pt->kn[a];
-        const int64_t *restrict col = pt->blk + a * FIX_BLK, *restrict bM = pt->bM;
-        int64_t h = md->khi[a], sum = 0;
-        size_t n = 0;
-        for (size_t i = 0; i < nb; i++) {
-            int64_t k = bM[i] - col[i];
-            out[n] = (uint64_t)k << 32 | (r0 + i);
-            n += k <= h;
-            sum += col[i];
-        }
-        pt->kn[a] += n;
-        pt->isum[a] += sum;                    /* |S u| <= 2^40: a block's sum fits an int64 */
+        uint64_t *out = pt->kxp[a] + pt->kn[a];
+        const int64_t *col = pt->blk + a * FIX_BLK;
+        int64_t sum = 0;                       /* |S u| <= 2^40: a block's sum fits an int64 */
+#ifdef OW_HAVE_KEEP512
+        if (md->simd) pt->kn[a] += keep_column512(out, col, pt->bM, nb, md->khi[a], r0, &sum);
+        else
+#endif
+        pt->kn[a] += keep_column(out, col, pt->bM, nb, md->khi[a], r0, &sum);
+        pt->isum[a] += sum;
     }
     pt->nb = 0;
     return 0;
@@ -802,7 +848,7 @@ static int gather_fixed(ow_game *g, part *pt, int nt, const mode *md, const int6
  * *notfixed set on return the fixed-point path met a value it cannot take
  * and g is as it was: read again in the general mode. */
 static ow_status csv_load(ow_game *g, int fd, off_t size, const char *file, const char *label,
-                          const char *path, int fixed, int *notfixed, int *used, ow_error *err)
+                          const char *path, int how, int *notfixed, int *used, ow_error *err)
 {
     size_t m = g->m;
     int nt = 1;
@@ -813,13 +859,16 @@ static ow_status csv_load(ow_game *g, int fd, off_t size, const char *file, cons
     part *pt = calloc((size_t)nt, sizeof *pt);
     double *tau = malloc(m * sizeof *tau);
     int64_t *khi = malloc(m * sizeof *khi), *Mi = NULL;
-    mode md = { 0, 0, 1, khi };
+    mode md = { 0, 0, 1, khi, 0 };
+#ifdef OW_HAVE_KEEP512
+    md.simd = !(how & OW__CSV_SCALAR) && __builtin_cpu_supports("avx512f");
+#endif
     ow_status s = OW_OK;
     *notfixed = 0;
     *used = 0;
     if (!pt || !tau || !khi) { s = ow__fail(err, OW_ENOMEM, "out of memory"); goto out; }
     ow__thresholds(g, tau);
-    if (fixed && (md.frac = sniff_frac(fd)) >= 0) {
+    if ((how & OW__CSV_FIXED) && (md.frac = sniff_frac(fd)) >= 0) {
         md.fixed = 1;
         md.S = p10[md.frac];
         for (size_t a = 0; a < m; a++) {
@@ -940,14 +989,14 @@ out:
 }
 
 ow_status ow__csv_load_as(ow_game *g, const char *file, const char *label, const char *path,
-                          int fixed, int *used_fixed, ow_error *err)
+                          int how, int *used_fixed, ow_error *err)
 {
     int fd = open(file, O_RDONLY);
     if (fd < 0) return ow__fail(err, OW_EIO, "%s: %s: cannot open CSV file %s: %s", label, path, file, strerror(errno));
     struct stat st;
     if (fstat(fd, &st) || !S_ISREG(st.st_mode)) { close(fd); return ow__fail(err, OW_EIO, "%s: %s: %s is not a regular file", label, path, file); }
     int notfixed = 0, used = 0;
-    ow_status s = csv_load(g, fd, st.st_size, file, label, path, fixed, &notfixed, &used, err);
+    ow_status s = csv_load(g, fd, st.st_size, file, label, path, how, &notfixed, &used, err);
     if (s == OW_OK && notfixed) s = csv_load(g, fd, st.st_size, file, label, path, 0, &notfixed, &used, err);
     if (used_fixed) *used_fixed = used;
     close(fd);
@@ -956,5 +1005,5 @@ ow_status ow__csv_load_as(ow_game *g, const char *file, const char *label, const
 
 ow_status ow__csv_load(ow_game *g, const char *file, const char *label, const char *path, ow_error *err)
 {
-    return ow__csv_load_as(g, file, label, path, 1, NULL, err);
+    return ow__csv_load_as(g, file, label, path, OW__CSV_FIXED, NULL, err);
 }

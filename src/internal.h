@@ -219,10 +219,13 @@ const char *ow__parse_number(const char *p, const char *end, double *out);
 /* csv.c: {"csv": FILE} straight into the COMPACT form */
 ow_status ow__csv_load(ow_game *g, const char *file, const char *label,
                        const char *path, ow_error *err);
-/* the same; fixed = 0 forces the general path (tests compare the two);
- * *used_fixed (may be NULL) tells which path read the file */
+/* the same; how = 0 forces the general path, OW__CSV_FIXED tries the
+ * fixed-point path, with OW__CSV_SCALAR never its AVX-512 loop (tests
+ * compare them); *used_fixed (may be NULL) tells which path read the file */
+#define OW__CSV_FIXED 1
+#define OW__CSV_SCALAR 2
 ow_status ow__csv_load_as(ow_game *g, const char *file, const char *label,
-                          const char *path, int fixed, int *used_fixed, ow_error *err);
+                          const char *path, int how, int *used_fixed, ow_error *err);
 
 /* atable.c: A's types as a finite table (oneway_mech.h) */
 struct ow_atable {

@@ -57,9 +57,9 @@ static void put_value(FILE *f, gsl_rng *r, int dec, int col)
     if (blank) fputc('\t', f);
 }
 
-/* Load the game again through one path: 1 fixed-point (when it applies),
- * 0 the general one; *used tells which read it. */
-static ow_game *load_path(const char *js, const char *dir, const char *csv, int fixed, int *used)
+/* Load the game again through one path: OW__CSV_FIXED fixed-point (when
+ * it applies), 0 the general one; *used tells which read it. */
+static ow_game *load_path(const char *js, const char *dir, const char *csv, int how, int *used)
 {
     ow_error e = { OW_OK, "" };
     ow_game *g = ow_game_load_string(js, "fx", dir, &e);
@@ -67,7 +67,7 @@ static ow_game *load_path(const char *js, const char *dir, const char *csv, int 
     for (size_t a = 0; a < g->m; a++) { free(g->cd[a]); free(g->cr[a]); }
     free(g->M); free(g->sN); free(g->colmean); free(g->tau); free(g->cn); free(g->cd); free(g->cr); free(g->wt);
     g->M = NULL; g->sN = NULL; g->colmean = NULL; g->tau = NULL; g->cn = NULL; g->cd = NULL; g->cr = NULL; g->wt = NULL;
-    if (ow__csv_load_as(g, csv, "fx", "A.types.samples.csv", fixed, used, &e) != OW_OK) fail_msg("%s", e.msg);
+    if (ow__csv_load_as(g, csv, "fx", "A.types.samples.csv", how, used, &e) != OW_OK) fail_msg("%s", e.msg);
     return g;
 }
 
@@ -90,14 +90,21 @@ static void same_entries(const ow_game *f, const ow_game *gen)
     }
 }
 
+/* the fixed-point path (with its AVX-512 loop where the CPU has one, and
+ * without) against the general path */
 static void check_file(const char *js, const char *dir, const char *csv, int expect_fixed)
 {
-    int used_f = -1, used_g = -1;
-    ow_game *f = load_path(js, dir, csv, 1, &used_f), *gen = load_path(js, dir, csv, 0, &used_g);
+    int used_f = -1, used_s = -1, used_g = -1;
+    ow_game *f = load_path(js, dir, csv, OW__CSV_FIXED, &used_f);
+    ow_game *sc = load_path(js, dir, csv, OW__CSV_FIXED | OW__CSV_SCALAR, &used_s);
+    ow_game *gen = load_path(js, dir, csv, 0, &used_g);
     assert_int_equal(used_f, expect_fixed);
+    assert_int_equal(used_s, expect_fixed);
     assert_int_equal(used_g, 0);
     same_entries(f, gen);
+    same_entries(sc, gen);
     ow_game_free(f);
+    ow_game_free(sc);
     ow_game_free(gen);
 }
 
