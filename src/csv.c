@@ -810,26 +810,38 @@ static int gather_fixed(ow_game *g, part *pt, int nt, const mode *md, const int6
         #pragma omp for schedule(dynamic, 1)
         for (size_t a = 0; a < m; a++) {
             size_t K = g->cn[a];
-            uint32_t *r = malloc((K ? K : 1) * sizeof *r);
             uint64_t *x = K > pt[0].kcap[a] || !pt[0].kxp[a] ? realloc(pt[0].kxp[a], (K ? K : 1) * sizeof *x) : pt[0].kxp[a];
-            if (!sb || !r || !x) {
-                free(r);
+            if (!sb || !x) {
                 #pragma omp atomic write
                 fail = 1;
                 continue;
             }
             pt[0].kxp[a] = NULL;
+            g->cd[a] = (double *)(void *)x;
+            /* the other readers' words after thread 0's, rows renumbered; the
+             * largest of their lists, its pages in memory already, becomes
+             * the array of rows (a list of K/2 words holds K rows) */
             size_t n = pt[0].kn[a];
             uint64_t base = pt[0].rows;
+            int keep = 0;
+            for (int t = 1; t < nt; t++) if (pt[t].kcap[a] > pt[keep].kcap[a] || !keep) keep = t;
+            uint64_t *spare = NULL;
             for (int t = 1; t < nt; t++) {
                 const uint64_t *o = pt[t].kxp[a];
                 for (size_t i = 0; i < pt[t].kn[a]; i++) x[n + i] = o[i] + base;
                 n += pt[t].kn[a];
                 base += pt[t].rows;
-                free(pt[t].kxp[a]);
+                if (t == keep) spare = pt[t].kxp[a];
+                else free(pt[t].kxp[a]);
                 pt[t].kxp[a] = NULL;
             }
-            g->cd[a] = (double *)(void *)x;
+            uint32_t *r = spare ? realloc(spare, (K ? K : 1) * sizeof *r) : malloc((K ? K : 1) * sizeof *r);
+            if (!r) {
+                free(spare);
+                #pragma omp atomic write
+                fail = 1;
+                continue;
+            }
             g->cr[a] = r;
             long Kt = order_words(x, r, K, (uint64_t)md->khi[a], Mi, md->S, g->tau[a], sb);
             if (Kt < 0) {
