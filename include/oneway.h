@@ -194,6 +194,12 @@ typedef struct ow_solve_options {
     int mechanisms;           /* sweeps only (oneway_plot.h): also compare every
                                  mechanism at each point (oneway_mech.h);
                                  ow_solve ignores it.  Default 0. */
+    size_t cache_bytes;       /* the last-level cache the optimum of a finite
+                                 game may count on: while every thread's row
+                                 maxima fit in half of it, they are updated in
+                                 place, else in cache-sized blocks (the same
+                                 result either way).  Default 0: the size the
+                                 system reports. */
 } ow_solve_options;
 
 void ow_solve_options_default(ow_solve_options *o);

@@ -198,7 +198,7 @@ static void csv_game_should_refuse_payments_beyond_what_it_keeps(void **state)
 }
 
 /* More rows than one block of the optimum's row-blocked updates (solve.c,
- * 2^17 rows): E[max_a (u_A + w_j)] per B type against the plain sum over
+ * 2^17 rows), in place and blocked (the same bits): E[max_a (u_A + w_j)] per B type against the plain sum over
  * the sample matrix.  The engine sums (u_A - M) + M and weights 1/n row
  * by row, so the two agree to rounding (1e-10 relative over 2.6e5 rows);
  * one lost update would move a mean by about 1e-6 relative. */
@@ -246,6 +246,17 @@ static void optimum_should_match_brute_force_past_one_row_block(void **state)
     if (!g) fail_msg("%s", e.msg);
     ow_workspace *w = ws_ok(g);
     ow_solution *s = solve_ok(w, OW_MODEL_PAPER);
+    /* and with a cache too small for best[]: the blocked updates */
+    ow_solve_options o;
+    ow_solve_options_default(&o);
+    o.cache_bytes = 1;
+    ow_solution *sb = ow_solve(w, &o, &e);
+    assert_non_null(sb);
+    for (size_t j = 0; j < T; j++) {
+        assert_true(sb->opt_type[j] == s->opt_type[j]);
+        assert_true(sb->ratio_type[j] == s->ratio_type[j]);
+    }
+    ow_solution_free(sb);
     for (size_t j = 0; j < T; j++) {
         double wj[5], sum = 0;
         for (size_t a = 0; a < m; a++) {
