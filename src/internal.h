@@ -214,6 +214,8 @@ int ow__hull_build(ow_workspace *w, size_t a);
 double ow__hull_query(const ow_workspace *w, size_t a, double x, uint32_t *pos);
 /* an upper bound of max_k W_k (x - d_k) over every kept entry, any x */
 double ow__hull_bound(const ow_workspace *w, size_t a, double x);
+/* util.c: the last-level cache a core can use, in bytes (0: unknown) */
+size_t ow__llc_bytes(void);
 /* csv.c: one number in [p, end), bit for bit strtod's; NULL if none */
 const char *ow__parse_number(const char *p, const char *end, double *out);
 /* csv.c: {"csv": FILE} straight into the COMPACT form */

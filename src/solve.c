@@ -90,10 +90,7 @@ static ow_status optimum_finite(const ow_workspace *w, const double *wj, const d
     size_t n = g->n, m = g->m, T = g->T;
     double *o_j = s->opt_type, *r_j = s->ratio_type;
     /* in place while the threads' best[] fit in half the last-level cache */
-    size_t cache = opt->cache_bytes, nth = 1;
-#ifdef _SC_LEVEL3_CACHE_SIZE
-    if (!cache) { long c = sysconf(_SC_LEVEL3_CACHE_SIZE); cache = c > 0 ? (size_t)c : 0; }
-#endif
+    size_t cache = opt->cache_bytes ? opt->cache_bytes : ow__llc_bytes(), nth = 1;
 #ifdef _OPENMP
     nth = (size_t)omp_get_max_threads();
 #endif

@@ -1,5 +1,5 @@
 /*
- * util.c -- status names, error messages and checked allocation.
+ * util.c -- status names, error messages, checked allocation, the cache size.
  *
  * Errors live in a caller-owned ow_error, never in a global: a failing call
  * formats its message there and returns the status it also records.
@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *ow_status_str(ow_status s)
 {
@@ -80,4 +81,24 @@ int ow_model_parse(const char *s)
     if (!strcmp(s, "paper")) return OW_MODEL_PAPER;
     if (!strcmp(s, "bayes")) return OW_MODEL_BAYES;
     return -1;
+}
+
+/* The last-level cache one core can use, in bytes (0: unknown): sysfs's
+ * index3 of cpu 0 (what a virtual machine is given), else glibc's
+ * sysconf, which on some processors reports the whole socket's L3. */
+size_t ow__llc_bytes(void)
+{
+    size_t b = 0;
+    FILE *f = fopen("/sys/devices/system/cpu/cpu0/cache/index3/size", "r");
+    if (f) {
+        unsigned long v = 0;
+        char unit = 0;
+        if (fscanf(f, "%lu%c", &v, &unit) >= 1)
+            b = (size_t)v * (unit == 'K' ? 1024u : unit == 'M' ? 1048576u : 1u);
+        fclose(f);
+    }
+#ifdef _SC_LEVEL3_CACHE_SIZE
+    if (!b) { long c = sysconf(_SC_LEVEL3_CACHE_SIZE); b = c > 0 ? (size_t)c : 0; }
+#endif
+    return b;
 }
