@@ -2,7 +2,8 @@
 # bench/run.sh -- oneway against the NumPy baseline of ../shared/bench, in
 # the same run, alternating, several times each; prints per workload the
 # median wall time and peak memory of both, their ratio, and the fraction
-# of the machine's limit (the estimates of ../shared/bench/README.md).
+# of the machine's limit (the estimates of ../shared/bench/README.md), and
+# how far each output is from the baseline's (bench/agree.py).
 #
 #   bench/run.sh [--reps N] [--large-reps N] [--out FILE.md]
 #
@@ -35,23 +36,27 @@ gen small  --m 20  --n 10000   --btypes 10  --k 5  --seed 1
 gen medium --m 100 --n 200000  --btypes 50  --k 8  --seed 2 --csv
 gen large  --m 200 --n 1000000 --btypes 100 --k 10 --seed 3 --csv
 
-# run CMD...: prints "seconds peak_kB"
+# run CMD...: prints "seconds peak_kB"; measure_to OUT CMD...: the same, CMD's output in OUT
 measure() { /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1; }
+measure_to() { local out="$1"; shift; /usr/bin/time -f "%e %M" -o "$out.time" "$@" > "$out" 2>/dev/null; tail -1 "$out.time"; }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 rows=()
+agree=()
 # The machine limits of ../shared/bench/README.md were estimated on a
 # machine where the baseline took ref seconds; the last column scales each
 # limit by how much slower or faster the baseline runs here.
 workload() {  # label game model reps limit_seconds baseline_seconds_there
   local label="$1" game="$2" model="$3" n="$4" limit="$5" ref="$6"
   local ot=() om=() bt=() bm=()
+  local oo="$data/out-$game-$model.oneway.json" bo="$data/out-$game-$model.baseline.json"
   for ((i = 0; i < n; i++)); do
-    read -r t mem < <(measure "$ow" solve "$data/$game.json" --model "$model" --json)
+    read -r t mem < <(measure_to "$oo" "$ow" solve "$data/$game.json" --model "$model" --json)
     ot+=("$t"); om+=("$mem")
-    read -r t mem < <(measure "$py" "$shared/baseline_numpy.py" "$data/$game.json" --model "$model")
+    read -r t mem < <(measure_to "$bo" "$py" "$shared/baseline_numpy.py" "$data/$game.json" --model "$model")
     bt+=("$t"); bm+=("$mem")
   done
+  agree+=("- $label: $("$py" "$here/agree.py" "$oo" "$bo" | head -1)")
   local o b omem bmem
   o=$(printf '%s\n' "${ot[@]}" | median); b=$(printf '%s\n' "${bt[@]}" | median)
   omem=$(printf '%s\n' "${om[@]}" | median); bmem=$(printf '%s\n' "${bm[@]}" | median)
@@ -85,6 +90,10 @@ raw=$(awk 'BEGIN {printf "%.0f", 8 * 1000000 * 200 / 1e6}')
   printf '%s\n' "${rows[@]}"
   echo
   echo "Raw sample matrix of large: $raw MB (8 N m bytes)."
+  echo
+  echo "Agreement with the baseline (bench/agree.py: every number it reports, at the same place in ours):"
+  echo
+  printf '%s\n' "${agree[@]}"
   echo
   awk -v s1="$s1" -v s2="$s2" -v r="$rounds" -v t1="$t1" -v t2="$t2" 'BEGIN {
     printf "| threads | solve large | simulate %d rounds (small, 20 actions) | rounds per second |\n|---|---|---|---|\n", r
