@@ -12,7 +12,7 @@
  * most FIX_MAXFRAC digits after the point: what spreadsheets and NumPy
  * write) take the fixed-point path.  With S = 10^f, f the most fraction
  * digits seen in the file's first MB, every value is the integer U = S u:
- * a line's separators are found 16 bytes at a time, and each token is
+ * a line's commas are found 16 bytes at a time, and each token is
  * converted from one 8-byte load without a branch per digit, so numbers
  * do not wait on one another.  Rows are reduced a block of FIX_BLK at a
  * time, one action's column per tight loop (eight rows a step with
@@ -280,18 +280,17 @@ static int row(const ow_game *g, const double *tau, part *pt, const char *p, con
 
 /* ------------------------------------------------- the fixed-point path */
 
-/* Bit i set when q[i] ends a token (',', '\n' or '\r'), for 64 bytes at
+/* Bit i set when q[i] is a comma, for 64 bytes at
  * q: found 16 bytes at a time, so that finding where the next number
  * starts costs two instructions and numbers convert independently of one
  * another (no chain from one number's end to the next one's start). */
 static inline uint64_t seps64(const char *q)
 {
-    const __m128i c = _mm_set1_epi8(','), n = _mm_set1_epi8('\n'), r = _mm_set1_epi8('\r');
+    const __m128i c = _mm_set1_epi8(',');
     uint64_t mk = 0;
     for (int i = 0; i < 4; i++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(q + 16 * i));
-        __m128i e = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, c), _mm_cmpeq_epi8(v, n)), _mm_cmpeq_epi8(v, r));
-        mk |= (uint64_t)(uint32_t)_mm_movemask_epi8(e) << (16 * i);
+        mk |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, c)) << (16 * i);
     }
     return mk;
 }
@@ -441,17 +440,23 @@ static int row_fixed(const ow_game *g, const mode *md, part *pt, const char *p, 
     size_t m = g->m;
     const char *scan = p, *q = p;
     uint64_t mk = seps64(scan);
-    for (size_t a = 0; a < m; a++) {
-        while (!mk) { scan += 64; mk = seps64(scan); }
+    /* the line's first m - 1 commas end the first m - 1 tokens, the line
+     * end the last (no comma may lie before it) */
+    for (size_t a = 0; a + 1 < m; a++) {
+        while (!mk) {
+            scan += 64;
+            if (scan >= le) goto slow;
+            mk = seps64(scan);
+        }
         const char *e = scan + __builtin_ctzll(mk);
         mk &= mk - 1;
-        if (e > le) goto slow;
+        if (e >= le) goto slow;
         if (!tok_fixed(q, (size_t)(e - q), md->frac, &u[a]) && !tok_scalar(q, e, md->frac, &u[a])) goto slow;
-        if (a + 1 < m) {
-            if (e >= le || *e != ',') goto slow;
-            q = e + 1;
-        } else if (e != le) goto slow;
+        q = e + 1;
     }
+    while (!mk && scan + 64 < le) { scan += 64; mk = seps64(scan); }
+    if (mk && scan + __builtin_ctzll(mk) < le) goto slow;
+    if (!tok_fixed(q, (size_t)(le - q), md->frac, &u[m - 1]) && !tok_scalar(q, le, md->frac, &u[m - 1])) goto slow;
     size_t sn = 0;
     for (size_t a = 1; a < m; a++) if (u[a] > u[sn]) sn = a;
     int64_t Mi = u[sn];
