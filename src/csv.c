@@ -435,13 +435,17 @@ static int flush_block(part *pt, const mode *md, size_t m)
  * 0; or -1 with an error recorded, or with notfixed set when the line is
  * good but holds a value this path cannot take. */
 static int row_fixed(const ow_game *g, const mode *md, part *pt, const char *p, const char *le,
-                     off_t off, int64_t *u, double *ud)
+                     off_t off, double *ud)
 {
-    size_t m = g->m;
+    size_t m = g->m, nb = pt->nb;
+    int64_t *col = pt->blk + nb;               /* this row's slot in each column of the block */
     const char *scan = p, *q = p;
     uint64_t mk = seps64(scan);
+    int64_t best = INT64_MIN, v;
+    size_t sn = 0;
     /* the line's first m - 1 commas end the first m - 1 tokens, the line
-     * end the last (no comma may lie before it) */
+     * end the last (no comma may lie before it); the maximum (lowest
+     * index on ties) is kept on the way */
     for (size_t a = 0; a + 1 < m; a++) {
         while (!mk) {
             scan += 64;
@@ -451,25 +455,25 @@ static int row_fixed(const ow_game *g, const mode *md, part *pt, const char *p, 
         const char *e = scan + __builtin_ctzll(mk);
         mk &= mk - 1;
         if (e >= le) goto slow;
-        if (!tok_fixed(q, (size_t)(e - q), md->frac, &u[a]) && !tok_scalar(q, e, md->frac, &u[a])) goto slow;
+        if (!tok_fixed(q, (size_t)(e - q), md->frac, &v) && !tok_scalar(q, e, md->frac, &v)) goto slow;
+        col[a * FIX_BLK] = v;
+        sn = v > best ? a : sn;
+        best = v > best ? v : best;
         q = e + 1;
     }
     while (!mk && scan + 64 < le) { scan += 64; mk = seps64(scan); }
     if (mk && scan + __builtin_ctzll(mk) < le) goto slow;
-    if (!tok_fixed(q, (size_t)(le - q), md->frac, &u[m - 1]) && !tok_scalar(q, le, md->frac, &u[m - 1])) goto slow;
-    size_t sn = 0;
-    for (size_t a = 1; a < m; a++) if (u[a] > u[sn]) sn = a;
-    int64_t Mi = u[sn];
+    if (!tok_fixed(q, (size_t)(le - q), md->frac, &v) && !tok_scalar(q, le, md->frac, &v)) goto slow;
+    col[(m - 1) * FIX_BLK] = v;
+    sn = v > best ? m - 1 : sn;
+    best = v > best ? v : best;
     long rl = row_slot(pt, off, 1);
     if (rl < 0) return -1;
     uint32_t r = (uint32_t)rl;
-    pt->Mi[r] = Mi;
-    pt->M[r] = (double)Mi / md->S;
+    pt->Mi[r] = best;
+    pt->M[r] = (double)best / md->S;
     pt->sN[r] = (uint32_t)sn;
-    size_t nb = pt->nb;
-    int64_t *blk = pt->blk;
-    for (size_t a = 0; a < m; a++) blk[a * FIX_BLK + nb] = u[a];
-    pt->bM[nb] = Mi;
+    pt->bM[nb] = best;
     if (++pt->nb == FIX_BLK && flush_block(pt, md, m)) { fail_at(pt, off, OW_ENOMEM, "out of memory"); return -1; }
     return 0;
 slow:
@@ -519,8 +523,7 @@ static void parse_part(const ow_game *g, const double *tau, const mode *md, int 
     size_t cap = CHUNK;
     char *buf = malloc(cap + PAD);
     double *u = malloc(m * sizeof *u);
-    int64_t *ui = malloc(m * sizeof *ui);
-    if (!buf || !u || !ui) { fail_at(pt, pt->from, OW_ENOMEM, "out of memory"); goto out; }
+    if (!buf || !u) { fail_at(pt, pt->from, OW_ENOMEM, "out of memory"); goto out; }
     off_t pos = pt->from;
     size_t have = 0;               /* bytes carried over in buf */
     int first = pt->header;
@@ -561,7 +564,7 @@ static void parse_part(const ow_game *g, const double *tau, const mode *md, int 
                     continue;
                 }
             }
-            if (md->fixed ? row_fixed(g, md, pt, p, le, off, ui, u) : row(g, tau, pt, p, le, off, u)) goto out;
+            if (md->fixed ? row_fixed(g, md, pt, p, le, off, u) : row(g, tau, pt, p, le, off, u)) goto out;
             p = nl + (nl < end);
             if (nl == end) break;
         }
@@ -587,7 +590,6 @@ static void parse_part(const ow_game *g, const double *tau, const mode *md, int 
 out:
     free(buf);
     free(u);
-    free(ui);
 }
 
 static size_t line_of(int fd, off_t at)
