@@ -89,7 +89,8 @@ typedef struct mode {
     int frac;                  /* its scale S = 10^frac */
     double S;
     const int64_t *khi;        /* m: keys above khi[a] have Delta_A > tau_a */
-    int simd;                  /* 1: the AVX-512 column loop (the CPU has it) */
+    int simd;                  /* 1: the AVX-512 column loop; 2: and the
+                                  row reader (the CPU has AVX-512 VBMI) */
 } mode;
 
 typedef struct part {
@@ -431,6 +432,100 @@ static int flush_block(part *pt, const mode *md, size_t m)
     return 0;
 }
 
+#ifdef OW_HAVE_KEEP512
+#define OW_ROW512_TARGET "avx512f,avx512bw,avx512dq,avx512cd,avx512vbmi"
+/* A row's values eight tokens at a time (the CPU has AVX-512 VBMI): the
+ * tokens' starts and lengths come from the comma mask one at a time, then
+ * eight tokens are gathered from 128 bytes by one byte permutation, one
+ * eight-byte lane each, and converted as tok_fixed converts one.  Only
+ * plain tokens (1-8 bytes: digits with at most one '.', no sign, no
+ * blank) are taken; 0 leaves anything else to the scalar reader, which
+ * redoes the row from the start.  1: the row's m values are in col[a *
+ * FIX_BLK], their maximum (lowest index on ties) in *best, *sn. */
+__attribute__((target(OW_ROW512_TARGET)))
+static int row_vals512(const char *p, const char *le, size_t m, int frac, int64_t *col, int64_t *best,
+                       size_t *sn)
+{
+    const __m512i ones = _mm512_set1_epi64(-1), zero = _mm512_setzero_si512();
+    const __m512i c30 = _mm512_set1_epi8(0x30), c76 = _mm512_set1_epi8(0x76), c80 = _mm512_set1_epi8((char)0x80);
+    const __m512i bytes = _mm512_set1_epi64(0x0706050403020100), b01 = _mm512_set1_epi64(0x0101010101010101);
+    const __m512i m1 = _mm512_set1_epi64(0x000000FF000000FF);
+    const __m512i k1 = _mm512_set1_epi64(100 + ((int64_t)1000000 << 32)), k2 = _mm512_set1_epi64(1 + ((int64_t)10000 << 32));
+    const __m512i pw = _mm512_set_epi64(10000000, 1000000, 100000, 10000, 1000, 100, 10, 1);
+    const __m512i vfrac = _mm512_set1_epi64(frac), vmax = _mm512_set1_epi64(FIX_MAXABS);
+    const __m512i dot = _mm512_set1_epi64('.'), ff = _mm512_set1_epi64(0xFF), eight = _mm512_set1_epi64(8);
+    const char *scan = p, *q = p;
+    uint64_t mk = seps64(scan);
+    int64_t st[8], ln[8], val[8], bv = INT64_MIN;
+    size_t bi = 0;
+    for (size_t a0 = 0; a0 < m; a0 += 8) {
+        size_t cnt = m - a0 < 8 ? m - a0 : 8;
+        const char *base = q;
+        for (size_t i = 0; i < cnt; i++) {
+            const char *e = le;
+            if (a0 + i + 1 < m) {
+                while (!mk) {
+                    scan += 64;
+                    if (scan >= le) return 0;
+                    mk = seps64(scan);
+                }
+                e = scan + __builtin_ctzll(mk);
+                mk &= mk - 1;
+                if (e >= le) return 0;
+            }
+            st[i] = q - base;
+            ln[i] = e - q;
+            if ((uint64_t)(ln[i] - 1) >= 8 || st[i] > 120) return 0;   /* 1..8 bytes, within 128 of base */
+            q = e + 1;
+        }
+        for (size_t i = cnt; i < 8; i++) { st[i] = 0; ln[i] = 1; }
+        __m512i vst = _mm512_loadu_si512((const void *)st), vln = _mm512_loadu_si512((const void *)ln);
+        __m512i idx = _mm512_add_epi8(_mm512_mullo_epi64(vst, b01), bytes);
+        __m512i x = _mm512_permutex2var_epi8(_mm512_loadu_si512((const void *)base), idx,
+                                             _mm512_loadu_si512((const void *)(base + 64)));
+        __m512i keep = _mm512_srlv_epi64(ones, _mm512_sub_epi64(_mm512_set1_epi64(64), _mm512_slli_epi64(vln, 3)));
+        __m512i t = _mm512_and_si512(_mm512_xor_si512(x, c30), keep);
+        __m512i nd = _mm512_and_si512(_mm512_or_si512(_mm512_add_epi8(t, c76), t), c80);
+        nd = _mm512_and_si512(nd, keep);
+        __mmask8 lanes = (__mmask8)((1u << cnt) - 1);
+        /* at most one byte that is not a digit, and it is '.' (not alone) */
+        __mmask8 bad = _mm512_mask_test_epi64_mask(lanes, nd, _mm512_sub_epi64(nd, _mm512_set1_epi64(1)));
+        __mmask8 hasdot = _mm512_test_epi64_mask(nd, nd);
+        __m512i tz = _mm512_sub_epi64(_mm512_set1_epi64(63),
+                                      _mm512_lzcnt_epi64(_mm512_and_si512(nd, _mm512_sub_epi64(zero, nd))));
+        __m512i i1 = _mm512_maskz_srli_epi64(hasdot, tz, 3);                       /* the dot's byte */
+        __m512i i18 = _mm512_slli_epi64(i1, 3);
+        bad |= _mm512_mask_cmpneq_epi64_mask(hasdot & lanes, _mm512_and_si512(_mm512_srlv_epi64(x, i18), ff), dot);
+        bad |= _mm512_mask_cmpeq_epi64_mask(hasdot & lanes, vln, _mm512_set1_epi64(1));
+        __m512i fr = _mm512_maskz_sub_epi64(hasdot, _mm512_sub_epi64(vln, i1), _mm512_set1_epi64(1));
+        __m512i n = _mm512_mask_sub_epi64(vln, hasdot, vln, _mm512_set1_epi64(1));
+        bad |= _mm512_mask_cmpgt_epi64_mask(lanes, fr, vfrac);
+        __m512i low = _mm512_mask_mov_epi64(ones, hasdot, _mm512_andnot_si512(_mm512_sllv_epi64(ones, i18), ones));
+        t = _mm512_or_si512(_mm512_and_si512(t, low), _mm512_andnot_si512(low, _mm512_srli_epi64(t, 8)));
+        t = _mm512_sllv_epi64(t, _mm512_slli_epi64(_mm512_sub_epi64(eight, n), 3));
+        t = _mm512_add_epi64(_mm512_add_epi64(_mm512_slli_epi64(t, 3), _mm512_slli_epi64(t, 1)), _mm512_srli_epi64(t, 8));
+        t = _mm512_srli_epi64(_mm512_add_epi64(_mm512_mullo_epi64(_mm512_and_si512(t, m1), k1),
+                                               _mm512_mullo_epi64(_mm512_and_si512(_mm512_srli_epi64(t, 16), m1), k2)), 32);
+        __m512i v = _mm512_mullo_epi64(t, _mm512_permutexvar_epi64(_mm512_sub_epi64(vfrac, fr), pw));
+        bad |= _mm512_mask_cmpgt_epi64_mask(lanes, v, vmax);
+        if (bad) return 0;
+        _mm512_storeu_si512((void *)val, v);
+        for (size_t i = 0; i < cnt; i++) {
+            int64_t y = val[i];
+            col[(a0 + i) * FIX_BLK] = y;
+            bi = y > bv ? a0 + i : bi;
+            bv = y > bv ? y : bv;
+        }
+    }
+    /* no comma before the line's end after the last token's start */
+    while (!mk && scan + 64 < le) { scan += 64; mk = seps64(scan); }
+    if (mk && scan + __builtin_ctzll(mk) < le) return 0;
+    *best = bv;
+    *sn = bi;
+    return 1;
+}
+#endif
+
 /* One line in the fixed-point path (64 readable bytes past le).  Returns
  * 0; or -1 with an error recorded, or with notfixed set when the line is
  * good but holds a value this path cannot take. */
@@ -440,9 +535,12 @@ static int row_fixed(const ow_game *g, const mode *md, part *pt, const char *p, 
     size_t m = g->m, nb = pt->nb;
     int64_t *col = pt->blk + nb;               /* this row's slot in each column of the block */
     const char *scan = p, *q = p;
-    uint64_t mk = seps64(scan);
     int64_t best = INT64_MIN, v;
     size_t sn = 0;
+#ifdef OW_HAVE_KEEP512
+    if (md->simd > 1 && row_vals512(p, le, m, md->frac, col, &best, &sn)) goto done;
+#endif
+    uint64_t mk = seps64(scan);
     /* the line's first m - 1 commas end the first m - 1 tokens, the line
      * end the last (no comma may lie before it); the maximum (lowest
      * index on ties) is kept on the way */
@@ -467,6 +565,9 @@ static int row_fixed(const ow_game *g, const mode *md, part *pt, const char *p, 
     col[(m - 1) * FIX_BLK] = v;
     sn = v > best ? m - 1 : sn;
     best = v > best ? v : best;
+#ifdef OW_HAVE_KEEP512
+done:;
+#endif
     long rl = row_slot(pt, off, 1);
     if (rl < 0) return -1;
     uint32_t r = (uint32_t)rl;
@@ -880,7 +981,9 @@ static ow_status csv_load(ow_game *g, int fd, off_t size, const char *file, cons
     int64_t *khi = malloc(m * sizeof *khi), *Mi = NULL;
     mode md = { 0, 0, 1, khi, 0 };
 #ifdef OW_HAVE_KEEP512
-    md.simd = !(how & OW__CSV_SCALAR) && __builtin_cpu_supports("avx512f");
+    if (!(how & OW__CSV_SCALAR) && __builtin_cpu_supports("avx512f"))
+        md.simd = 1 + (__builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
+                       __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512vbmi"));
 #endif
     ow_status s = OW_OK;
     *notfixed = 0;
