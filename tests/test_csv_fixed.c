@@ -80,7 +80,9 @@ static void same_entries(const ow_game *f, const ow_game *gen)
     }
     for (size_t a = 0; a < f->m; a++) {
         assert_true(f->tau[a] == gen->tau[a]);
-        assert_close(f->colmean[a], gen->colmean[a], 1e-14);
+        /* the fixed-point sum is exact, the general path's a sum of doubles
+         * (rounding grows with the rows a reader sums: 4e4 in one reader) */
+        assert_close(f->colmean[a], gen->colmean[a], 1e-12);
         assert_int_equal(f->cn[a], gen->cn[a]);
         for (size_t t = 0; t < f->cn[a]; t++) {
             if (!(f->cd[a][t] == gen->cd[a][t]) || f->cr[a][t] != gen->cr[a][t])
