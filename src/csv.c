@@ -456,11 +456,14 @@ static int row_vals512(const char *p, const char *le, size_t m, int frac, int64_
     const __m512i dot = _mm512_set1_epi64('.'), ff = _mm512_set1_epi64(0xFF), eight = _mm512_set1_epi64(8);
     const char *scan = p, *q = p;
     uint64_t mk = seps64(scan);
-    int64_t st[8], ln[8], val[8], bv = INT64_MIN;
+    int64_t val[8], bv = INT64_MIN;
     size_t bi = 0;
     for (size_t a0 = 0; a0 < m; a0 += 8) {
         size_t cnt = m - a0 < 8 ? m - a0 : 8;
         const char *base = q;
+        /* starts (from base) and lengths a byte each, packed in registers
+         * (eight stores then one wide load would stall on forwarding) */
+        uint64_t sp = 0, lp = 0;
         for (size_t i = 0; i < cnt; i++) {
             const char *e = le;
             if (a0 + i + 1 < m) {
@@ -473,13 +476,14 @@ static int row_vals512(const char *p, const char *le, size_t m, int frac, int64_
                 mk &= mk - 1;
                 if (e >= le) return 0;
             }
-            st[i] = q - base;
-            ln[i] = e - q;
-            if ((uint64_t)(ln[i] - 1) >= 8 || st[i] > 120) return 0;   /* 1..8 bytes, within 128 of base */
+            uint64_t st = (uint64_t)(q - base), ln = (uint64_t)(e - q);
+            if (ln - 1 >= 8 || st > 120) return 0;           /* 1..8 bytes, within 128 of base */
+            sp |= st << (8 * i);
+            lp |= ln << (8 * i);
             q = e + 1;
         }
-        for (size_t i = cnt; i < 8; i++) { st[i] = 0; ln[i] = 1; }
-        __m512i vst = _mm512_loadu_si512((const void *)st), vln = _mm512_loadu_si512((const void *)ln);
+        __m512i vst = _mm512_cvtepu8_epi64(_mm_cvtsi64_si128((long long)sp));
+        __m512i vln = _mm512_cvtepu8_epi64(_mm_cvtsi64_si128((long long)lp));
         __m512i idx = _mm512_add_epi8(_mm512_mullo_epi64(vst, b01), bytes);
         __m512i x = _mm512_permutex2var_epi8(_mm512_loadu_si512((const void *)base), idx,
                                              _mm512_loadu_si512((const void *)(base + 64)));
