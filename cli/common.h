@@ -20,6 +20,12 @@ static inline int cli_usage(const char *fmt, const char *arg)
     return 2;
 }
 
+/* 1 when an MPI launcher (mpirun, mpiexec, srun) started this process */
+static inline int cli_under_mpi(void)
+{
+    return getenv("PMI_RANK") || getenv("OMPI_COMM_WORLD_RANK") || getenv("PMIX_RANK") || getenv("PMI_SIZE");
+}
+
 /* the exit status for a library error */
 static inline int cli_status(ow_status s)
 {

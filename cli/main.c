@@ -18,7 +18,10 @@
 #include "mpi.h"
 #endif
 
-static int g_rank = 0, g_ranks = 1;   /* MPI rank and size (1 when alone) */
+static int g_rank = 0;                /* MPI rank (0 when alone) */
+#ifdef OW_HAVE_MPI
+static int g_ranks = 1;               /* MPI size (1 when alone) */
+#endif
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -400,8 +403,31 @@ static int cmd_paper(const args *a)
 
 static int run(int argc, char **argv);
 
+#ifdef OW_MPI_EXEC
+/* Started by an MPI launcher: the MPI build beside this program,
+ * oneway-mpi, does the work (this one never loads MPI, which saves every
+ * other start a few milliseconds).  Returns only on failure. */
+static int mpi_exec(char **argv)
+{
+    char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 16);
+    char *slash = n > 0 && (size_t)n < sizeof self - 16 ? (self[n] = 0, strrchr(self, '/')) : NULL;
+    if (!slash) {
+        fprintf(stderr, "oneway: started by an MPI launcher, but cannot tell where oneway-mpi is\n");
+        return 2;
+    }
+    strcpy(slash + 1, "oneway-mpi");
+    execv(self, argv);
+    fprintf(stderr, "oneway: started by an MPI launcher, but %s cannot be run: %s\n", self, strerror(errno));
+    return 2;
+}
+#endif
+
 int main(int argc, char **argv)
 {
+#ifdef OW_MPI_EXEC
+    if (cli_under_mpi()) return mpi_exec(argv);
+#endif
 #ifdef OW_HAVE_MPI
     g_ranks = owmpi_init(&argc, &argv, &g_rank);
 #endif

@@ -4,6 +4,7 @@
  * parts; this file shares them out and gathers them on rank 0.
  */
 #include "mpi.h"
+#include "common.h"
 #include <jansson.h>
 #include <mpi.h>
 #include <stdio.h>
@@ -15,8 +16,7 @@ static int active, nranks = 1, me;
 int owmpi_init(int *argc, char ***argv, int *rank)
 {
     *rank = 0;
-    if (!getenv("PMI_RANK") && !getenv("OMPI_COMM_WORLD_RANK") && !getenv("PMIX_RANK") && !getenv("PMI_SIZE"))
-        return 1;
+    if (!cli_under_mpi()) return 1;
     if (MPI_Init(argc, argv) != MPI_SUCCESS) return 1;
     active = 1;
     MPI_Comm_size(MPI_COMM_WORLD, &nranks);
