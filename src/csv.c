@@ -56,6 +56,9 @@
 #define OW_CSV_LINE_MAX (256u << 20)  /* longest line read; the buffer grows to it */
 #endif
 #define PAD 128                /* readable bytes past a chunk's end (64-byte scans) */
+#ifndef OW_CSV_MAX_READERS
+#define OW_CSV_MAX_READERS 256 /* threads reading one file, at most */
+#endif
 #define LIST0 1024             /* first capacity of a kept list */
 #define SNIFF (1u << 20)       /* bytes looked at to choose the fixed-point scale */
 #ifndef FIX_MAXFRAC
@@ -750,16 +753,26 @@ static int radix_pass(const uint64_t *restrict s, uint64_t *restrict t, size_t n
     return 1;
 }
 
-/* The words x[0, n) (key << 32 | row, rows increasing) into (key, row)
- * order: a stable sort on the key bits only, the result back in x (b is
- * scratch of n words).  Out of cache a scatter to many buckets costs a
+/* n words (key << 32 | row, rows increasing) -- x[0, n0), then each of
+ * more[0, ns) -- into (key, row) order in x (room for n): a stable sort
+ * on the key bits only (b is scratch of n words).  Out of cache a scatter to many buckets costs a
  * miss a word, so the first pass splits on the top FIX_SPLIT key bits only
  * (a few write streams), and each part, small enough to stay in cache, is
  * then sorted on the remaining bits LSD, FIX_DIGIT bits a pass.  0 or -1
  * (out of memory). */
-static int sort_words(uint64_t *x, uint64_t *b, size_t n, uint64_t kmax)
+/* Words to sort besides those already in x: w[0, n), each plus add (a
+ * row offset: it never reaches the key bits). */
+typedef struct wsrc { const uint64_t *w; size_t n; uint64_t add; } wsrc;
+
+static int sort_words(uint64_t *x, uint64_t *b, size_t n, uint64_t kmax, size_t n0, const wsrc *more, int ns)
 {
-    if (n < 2 || kmax == 0) return 0;
+    if (n < 2 || kmax == 0) {                            /* nothing to order: append */
+        for (int s = 0; s < ns; s++) {
+            for (size_t i = 0; i < more[s].n; i++) x[n0 + i] = more[s].w[i] + more[s].add;
+            n0 += more[s].n;
+        }
+        return 0;
+    }
     int bits = 64 - __builtin_clzll(kmax);
     int top = bits > FIX_SPLIT ? FIX_SPLIT : bits, low = bits - top;
     uint32_t *cnt = malloc(((size_t)1 << (FIX_DIGIT > FIX_SPLIT ? FIX_DIGIT : FIX_SPLIT)) * sizeof *cnt);
@@ -767,11 +780,18 @@ static int sort_words(uint64_t *x, uint64_t *b, size_t n, uint64_t kmax)
     if (!cnt) return -1;
     uint32_t tmask = (UINT32_C(1) << top) - 1;
     for (uint32_t q = 0; q <= tmask; q++) off[q] = 0;
-    for (size_t i = 0; i < n; i++) off[x[i] >> (32 + low)]++;
+    for (size_t i = 0; i < n0; i++) off[x[i] >> (32 + low)]++;
+    for (int s = 0; s < ns; s++)
+        for (size_t i = 0; i < more[s].n; i++) off[more[s].w[i] >> (32 + low)]++;
     size_t sum = 0;
     for (uint32_t q = 0; q <= tmask; q++) { size_t t = off[q]; off[q] = pos[q] = sum; sum += t; }
     off[tmask + 1] = n;
-    for (size_t i = 0; i < n; i++) b[pos[x[i] >> (32 + low)]++] = x[i];
+    /* the first pass reads the other readers' lists where they are */
+    for (size_t i = 0; i < n0; i++) b[pos[x[i] >> (32 + low)]++] = x[i];
+    for (int s = 0; s < ns; s++) {
+        const uint64_t *w = more[s].w, add = more[s].add;
+        for (size_t i = 0; i < more[s].n; i++) b[pos[w[i] >> (32 + low)]++] = w[i] + add;
+    }
     /* each part on the low key bits; every part ends back in x */
     int P = low ? (low + FIX_DIGIT - 1) / FIX_DIGIT : 0, wd = P ? (low + P - 1) / P : 0;
     uint32_t mask = P ? (UINT32_C(1) << wd) - 1 : 0;
@@ -796,10 +816,9 @@ static int sort_words(uint64_t *x, uint64_t *b, size_t n, uint64_t kmax)
  * differ in the last bit (should it have to move more than a few entries
  * per entry, the general sort does it instead).  b: scratch of n words.
  * Returns the entries with d <= tau (a prefix), or -1 when out of memory. */
-static long order_words(uint64_t *x, uint32_t *r, size_t n, uint64_t kmax, const int64_t *Mi, double S,
-                        double tau, uint64_t *b)
+static long finish_words(uint64_t *x, uint32_t *r, size_t n, const int64_t *Mi, double S, double tau,
+                         uint64_t *b)
 {
-    if (sort_words(x, b, n, kmax)) return -1;
     /* the rows come in random order: their S M are asked for a few
      * entries ahead.  An entry below the largest double before it is out
      * of order; those positions are noted (branch-free, in the scratch) */
@@ -930,24 +949,26 @@ static int gather_fixed(ow_game *g, part *pt, int nt, const mode *md, const int6
             }
             pt[0].kxp[a] = NULL;
             g->cd[a] = (double *)(void *)x;
-            /* the other readers' words after thread 0's, rows renumbered; the
-             * largest of their lists, its pages in memory already, becomes
-             * the array of rows (a list of K/2 words holds K rows) */
-            size_t n = pt[0].kn[a];
+            /* the other readers' words, rows renumbered, join thread 0's in
+             * the sort's first pass; then the largest of their lists, its
+             * pages in memory already, becomes the array of rows (a list of
+             * K/2 words holds K rows) */
+            wsrc src[OW_CSV_MAX_READERS];
             uint64_t base = pt[0].rows;
             int keep = 0;
-            for (int t = 1; t < nt; t++) if (pt[t].kcap[a] > pt[keep].kcap[a] || !keep) keep = t;
+            for (int t = 1; t < nt; t++) {
+                src[t - 1] = (wsrc){ pt[t].kxp[a], pt[t].kn[a], base };
+                base += pt[t].rows;
+                if (!keep || pt[t].kcap[a] > pt[keep].kcap[a]) keep = t;
+            }
+            int bad = sort_words(x, sb, K, (uint64_t)md->khi[a], pt[0].kn[a], src, nt - 1);
             uint64_t *spare = NULL;
             for (int t = 1; t < nt; t++) {
-                const uint64_t *o = pt[t].kxp[a];
-                for (size_t i = 0; i < pt[t].kn[a]; i++) x[n + i] = o[i] + base;
-                n += pt[t].kn[a];
-                base += pt[t].rows;
                 if (t == keep) spare = pt[t].kxp[a];
                 else free(pt[t].kxp[a]);
                 pt[t].kxp[a] = NULL;
             }
-            uint32_t *r = spare ? realloc(spare, (K ? K : 1) * sizeof *r) : malloc((K ? K : 1) * sizeof *r);
+            uint32_t *r = bad ? NULL : spare ? realloc(spare, (K ? K : 1) * sizeof *r) : malloc((K ? K : 1) * sizeof *r);
             if (!r) {
                 free(spare);
                 #pragma omp atomic write
@@ -955,7 +976,7 @@ static int gather_fixed(ow_game *g, part *pt, int nt, const mode *md, const int6
                 continue;
             }
             g->cr[a] = r;
-            long Kt = order_words(x, r, K, (uint64_t)md->khi[a], Mi, md->S, g->tau[a], sb);
+            long Kt = finish_words(x, r, K, Mi, md->S, g->tau[a], sb);
             if (Kt < 0) {
                 #pragma omp atomic write
                 fail = 1;
@@ -979,6 +1000,7 @@ static ow_status csv_load(ow_game *g, int fd, off_t size, const char *file, cons
 #ifdef _OPENMP
     nt = omp_get_max_threads();
 #endif
+    if (nt > OW_CSV_MAX_READERS) nt = OW_CSV_MAX_READERS;
     if (size < (off_t)(1 << 20)) nt = 1;
     part *pt = calloc((size_t)nt, sizeof *pt);
     double *tau = malloc(m * sizeof *tau);
