@@ -98,6 +98,7 @@ typedef struct mode {
 
 typedef struct part {
     off_t from, to;            /* byte range [from, to) */
+    off_t at;                  /* where the last row read starts (fixed-point path) */
     size_t rows;
     list *kept;                /* per action (general path) */
     uint64_t **kxp;            /* per action (fixed-point path): key << 32 | row */
@@ -415,7 +416,15 @@ static int flush_block(part *pt, const mode *md, size_t m)
     uint32_t r0 = (uint32_t)(pt->rows - nb);
     for (size_t a = 0; a < m; a++) {
         if (pt->kcap[a] - pt->kn[a] < nb) {
+            /* the first list holds LIST0; when it is full, the list is sized
+             * once for the whole range at the rate kept so far (a quarter
+             * more), so that most lists never move again; then doubling */
             size_t c = pt->kcap[a] ? 2 * pt->kcap[a] : LIST0;
+            if (pt->kcap[a] == LIST0 && pt->at > pt->from) {
+                double rows = (double)pt->rows * (double)(pt->to - pt->from) / (double)(pt->at - pt->from);
+                double want = 1.25 * rows * (double)pt->kn[a] / (double)(pt->rows - nb) + 4.0 * (double)nb;
+                if (want > (double)c && want < (double)(SIZE_MAX / 16)) c = (size_t)want;
+            }
             uint64_t *x = realloc(pt->kxp[a], c * sizeof *x);
             if (!x) return -1;
             pt->kxp[a] = x;
@@ -582,6 +591,7 @@ done:;
     pt->M[r] = (double)best / md->S;
     pt->sN[r] = (uint32_t)sn;
     pt->bM[nb] = best;
+    pt->at = off;
     if (++pt->nb == FIX_BLK && flush_block(pt, md, m)) { fail_at(pt, off, OW_ENOMEM, "out of memory"); return -1; }
     return 0;
 slow:
