@@ -151,6 +151,45 @@ static void fixed_point_path_should_give_the_general_paths_entries(void **state)
     gsl_rng_free(r);
 }
 
+/* Rows of every width around the eight-token steps of the vector reader
+ * (1, 2, 7, 8, 9, 16, 17, 33 actions), plain values of one to eight bytes
+ * with ties, with and without a point: all three readers agree. */
+static void rows_of_every_width_should_read_alike(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ow-fx-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *csv = fmt("%s/s.csv", dir);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 17);
+    static const size_t ms[] = { 1, 2, 7, 8, 9, 16, 17, 33 };
+    for (size_t t = 0; t < sizeof ms / sizeof ms[0]; t++) {
+        size_t m = ms[t];
+        FILE *f = fopen(csv, "w");
+        assert_non_null(f);
+        for (size_t i = 0; i < 20000 / m + 50; i++)
+            for (size_t a = 0; a < m; a++) {
+                if (i == 0 && a == 0) fputs("1.001", f);            /* three digits after the point */
+                else switch (gsl_rng_uniform_int(r, 5)) {
+                    case 0: fprintf(f, "%u", (unsigned)gsl_rng_uniform_int(r, 100000000)); break;  /* 8 bytes */
+                    case 1: fprintf(f, "%u.%03u", (unsigned)gsl_rng_uniform_int(r, 10000), (unsigned)gsl_rng_uniform_int(r, 1000)); break;
+                    case 2: fprintf(f, "%u.", (unsigned)gsl_rng_uniform_int(r, 50)); break;
+                    case 3: fprintf(f, ".%u", (unsigned)gsl_rng_uniform_int(r, 10)); break;
+                    default: fprintf(f, "%u.%u", (unsigned)gsl_rng_uniform_int(r, 4), (unsigned)gsl_rng_uniform_int(r, 10)); break;
+                }
+                fputc(a + 1 < m ? ',' : '\n', f);
+            }
+        fclose(f);
+        char *js = game_json(r, m, 2, 2, "s.csv", 3000);
+        check_file(js, dir, csv, 1);
+        free(js);
+    }
+    unlink(csv);
+    free(csv);
+    rmdir(dir);
+    gsl_rng_free(r);
+}
+
 /* write n rows of m two-decimal values, then `tail` as one more row */
 static void write_with_tail(const char *csv, gsl_rng *r, size_t n, size_t m, const char *tail)
 {
@@ -254,6 +293,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fixed_point_path_should_give_the_general_paths_entries),
+        cmocka_unit_test(rows_of_every_width_should_read_alike),
         cmocka_unit_test(values_the_fixed_point_path_cannot_take_should_go_to_the_general_path),
         cmocka_unit_test(errors_should_read_as_the_general_paths),
         cmocka_unit_test(lines_longer_than_the_read_buffer_should_be_read),
