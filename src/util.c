@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <unistd.h>
 
 const char *ow_status_str(ow_status s)
@@ -85,8 +86,12 @@ int ow_model_parse(const char *s)
 
 /* The last-level cache one core can use, in bytes (0: unknown): sysfs's
  * index3 of cpu 0 (what a virtual machine is given), else glibc's
- * sysconf, which on some processors reports the whole socket's L3. */
-size_t ow__llc_bytes(void)
+ * sysconf, which on some processors reports the whole socket's L3.  Read
+ * once per process (a sweep solves many times). */
+static size_t llc_bytes;
+static pthread_once_t llc_once = PTHREAD_ONCE_INIT;
+
+static void llc_read(void)
 {
     size_t b = 0;
     FILE *f = fopen("/sys/devices/system/cpu/cpu0/cache/index3/size", "r");
@@ -100,5 +105,11 @@ size_t ow__llc_bytes(void)
 #ifdef _SC_LEVEL3_CACHE_SIZE
     if (!b) { long c = sysconf(_SC_LEVEL3_CACHE_SIZE); b = c > 0 ? (size_t)c : 0; }
 #endif
-    return b;
+    llc_bytes = b;
+}
+
+size_t ow__llc_bytes(void)
+{
+    pthread_once(&llc_once, llc_read);
+    return llc_bytes;
 }
