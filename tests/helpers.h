@@ -32,6 +32,13 @@ static inline char *fmt(const char *f, ...)
     return s;
 }
 
+/* n JSON names "<prefix>0","<prefix>1",... written at p; returns the end */
+static inline char *put_names(char *p, const char *prefix, size_t n)
+{
+    for (size_t i = 0; i < n; i++) p += sprintf(p, "%s\"%s%zu\"", i ? "," : "", prefix, i);
+    return p;
+}
+
 /* load from text, failing the test on error */
 static inline ow_game *load_ok(const char *json)
 {

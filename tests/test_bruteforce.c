@@ -202,7 +202,7 @@ static void wide_games_should_match_direct_sums(void **state)
     size_t cap = 1 << 20;
     char *js = malloc(cap), *q = js;
     q += sprintf(q, "{\"oneway\":1,\"A\":{\"actions\":[");
-    for (int a = 0; a < M; a++) q += sprintf(q, "%s\"a%d\"", a ? "," : "", a);
+    q = put_names(q, "a", M);
     q += sprintf(q, "],\"types\":{\"samples\":[");
     for (int i = 0; i < N; i++) {
         q += sprintf(q, "%s[", i ? "," : "");

@@ -224,9 +224,9 @@ static void optimum_should_match_brute_force_past_one_row_block(void **state)
     fclose(f);
     char *js = malloc(100000), *p = js;
     p += sprintf(p, "{\"oneway\":1,\"name\":\"big\",\"A\":{\"actions\":[");
-    for (size_t a = 0; a < m; a++) p += sprintf(p, "%s\"a%zu\"", a ? "," : "", a);
+    p = put_names(p, "a", m);
     p += sprintf(p, "],\"types\":{\"samples\":{\"csv\":\"big.csv\"}}},\"B\":{\"actions\":[");
-    for (size_t c = 0; c < k; c++) p += sprintf(p, "%s\"b%zu\"", c ? "," : "", c);
+    p = put_names(p, "b", k);
     p += sprintf(p, "],\"types\":[");
     for (size_t j = 0; j < T; j++) {
         p += sprintf(p, "%s{\"prob\":0.25,\"payoff\":[", j ? "," : "");

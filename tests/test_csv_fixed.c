@@ -110,14 +110,42 @@ static void check_file(const char *js, const char *dir, const char *csv, int exp
     ow_game_free(gen);
 }
 
+/* A test's scratch: a fresh directory with s.csv in it, and a random
+ * stream.  fx_close removes the file and the directory. */
+typedef struct fx { char dir[32]; char *csv; gsl_rng *r; } fx;
+
+static void fx_open(fx *x, unsigned long seed)
+{
+    strcpy(x->dir, "/tmp/ow-fx-XXXXXX");
+    assert_non_null(mkdtemp(x->dir));
+    x->csv = fmt("%s/s.csv", x->dir);
+    x->r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(x->r, seed);
+}
+
+static void fx_close(fx *x)
+{
+    unlink(x->csv);
+    free(x->csv);
+    rmdir(x->dir);
+    gsl_rng_free(x->r);
+}
+
+/* s.csv as an m-action game with random B payoffs, checked by check_file */
+static void check_csv(fx *x, size_t m, size_t k, size_t T, double bscale, int expect_fixed)
+{
+    char *js = game_json(x->r, m, k, T, "s.csv", bscale);
+    check_file(js, x->dir, x->csv, expect_fixed);
+    free(js);
+}
+
 static void fixed_point_path_should_give_the_general_paths_entries(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/ow-fx-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char *csv = fmt("%s/s.csv", dir);
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, 91);
+    fx x;
+    fx_open(&x, 91);
+    char *csv = x.csv;
+    gsl_rng *r = x.r;
     /* 0-4 fraction digits; small files (one reader) and files of a few MB
      * (two readers, several row blocks); headers; CRLF */
     static const size_t ns[] = { 1, 7, 300, 5000, 40000 };
@@ -141,14 +169,9 @@ static void fixed_point_path_should_give_the_general_paths_entries(void **state)
                 fputs(crlf ? "\r\n" : "\n", f);
             }
             fclose(f);
-            char *js = game_json(r, m, k, T, "s.csv", 3000);
-            check_file(js, dir, csv, 1);
-            free(js);
+            check_csv(&x, m, k, T, 3000, 1);
         }
-    unlink(csv);
-    free(csv);
-    rmdir(dir);
-    gsl_rng_free(r);
+    fx_close(&x);
 }
 
 /* Rows of every width around the eight-token steps of the vector reader
@@ -157,11 +180,10 @@ static void fixed_point_path_should_give_the_general_paths_entries(void **state)
 static void rows_of_every_width_should_read_alike(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/ow-fx-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char *csv = fmt("%s/s.csv", dir);
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, 17);
+    fx x;
+    fx_open(&x, 17);
+    char *csv = x.csv;
+    gsl_rng *r = x.r;
     static const size_t ms[] = { 1, 2, 7, 8, 9, 16, 17, 33 };
     for (size_t t = 0; t < sizeof ms / sizeof ms[0]; t++) {
         size_t m = ms[t];
@@ -180,14 +202,9 @@ static void rows_of_every_width_should_read_alike(void **state)
                 fputc(a + 1 < m ? ',' : '\n', f);
             }
         fclose(f);
-        char *js = game_json(r, m, 2, 2, "s.csv", 3000);
-        check_file(js, dir, csv, 1);
-        free(js);
+        check_csv(&x, m, 2, 2, 3000, 1);
     }
-    unlink(csv);
-    free(csv);
-    rmdir(dir);
-    gsl_rng_free(r);
+    fx_close(&x);
 }
 
 /* write n rows of m two-decimal values, then `tail` as one more row */
@@ -206,40 +223,33 @@ static void write_with_tail(const char *csv, gsl_rng *r, size_t n, size_t m, con
 static void values_the_fixed_point_path_cannot_take_should_go_to_the_general_path(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/ow-fx-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char *csv = fmt("%s/s.csv", dir);
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, 5);
+    fx x;
+    fx_open(&x, 5);
+    char *csv = x.csv;
+    gsl_rng *r = x.r;
     /* after the first MB: an exponent, more fraction digits than seen, a
      * value beyond 2^40 / S, a 19-digit mantissa */
     static const char *tails[] = { "1e2,3,4\n", "1.125,3,4\n", "20000000000.5,3,4\n", "1234567890123456789,1,2\n" };
     for (size_t t = 0; t < sizeof tails / sizeof tails[0]; t++) {
         write_with_tail(csv, r, 60000, 3, tails[t]);
-        char *js = game_json(r, 3, 2, 2, "s.csv", 300);
-        check_file(js, dir, csv, 0);
-        free(js);
+        check_csv(&x, 3, 2, 2, 300, 0);
     }
     /* an exponent in the first MB: the general path from the start */
     FILE *f = fopen(csv, "w");
     fputs("1.5e1,2,3\n4,5,6\n", f);
     fclose(f);
-    char *js = game_json(r, 3, 2, 2, "s.csv", 300);
-    check_file(js, dir, csv, 0);
-    free(js);
-    unlink(csv);
-    free(csv);
-    rmdir(dir);
-    gsl_rng_free(r);
+    check_csv(&x, 3, 2, 2, 300, 0);
+    fx_close(&x);
 }
 
 static void errors_should_read_as_the_general_paths(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/ow-fx-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char *csv = fmt("%s/s.csv", dir), *badcsv = fmt("%s/bad.csv", dir);
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    fx x;
+    fx_open(&x, 0);
+    const char *dir = x.dir;
+    char *csv = x.csv, *badcsv = fmt("%s/bad.csv", x.dir);
+    gsl_rng *r = x.r;
     write_with_tail(csv, r, 4, 3, "");
     char *js = game_json(r, 3, 2, 2, "s.csv", 300);
     int used;
@@ -260,19 +270,18 @@ static void errors_should_read_as_the_general_paths(void **state)
     }
     ow_game_free(g);
     free(js);
-    unlink(csv); unlink(badcsv);
-    free(csv); free(badcsv);
-    rmdir(dir);
-    gsl_rng_free(r);
+    unlink(badcsv);
+    free(badcsv);
+    fx_close(&x);
 }
 
 static void lines_longer_than_the_read_buffer_should_be_read(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/ow-fx-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char *csv = fmt("%s/s.csv", dir);
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    fx x;
+    fx_open(&x, 0);
+    char *csv = x.csv;
+    gsl_rng *r = x.r;
     const size_t m = 5000, n = 3;                     /* blanks make lines of about 1.5 MB */
     FILE *f = fopen(csv, "w");
     for (size_t i = 0; i < n; i++)
@@ -280,13 +289,8 @@ static void lines_longer_than_the_read_buffer_should_be_read(void **state)
             fprintf(f, "%u.%03u%150s%c", (unsigned)gsl_rng_uniform_int(r, 100), (unsigned)gsl_rng_uniform_int(r, 1000), "",
                     a + 1 < m ? ',' : '\n');
     fclose(f);
-    char *js = game_json(r, m, 1, 1, "s.csv", 300);
-    check_file(js, dir, csv, 1);
-    free(js);
-    unlink(csv);
-    free(csv);
-    rmdir(dir);
-    gsl_rng_free(r);
+    check_csv(&x, m, 1, 1, 300, 1);
+    fx_close(&x);
 }
 
 int main(void)

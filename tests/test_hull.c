@@ -17,7 +17,7 @@ static char *game(gsl_rng *r, int kind, int discrete, size_t n, size_t m)
     size_t cap = 4096 + n * m * 24 + n * 32;
     char *js = malloc(cap), *p = js;
     p += sprintf(p, "{\"oneway\":1,\"A\":{\"actions\":[");
-    for (size_t a = 0; a < m; a++) p += sprintf(p, "%s\"a%zu\"", a ? "," : "", a);
+    p = put_names(p, "a", m);
     p += sprintf(p, "],\"types\":{\"%s\":[", discrete ? "discrete" : "samples");
     double *wt = malloc(n * sizeof *wt), sum = 0;
     for (size_t i = 0; i < n; i++) sum += wt[i] = 0.1 + gsl_rng_uniform(r);
