@@ -380,7 +380,7 @@ static size_t keep_column(uint64_t *restrict out, const int64_t *restrict col, c
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(OW_NO_AVX512)
 #include <immintrin.h>
-#define OW_HAVE_KEEP512 1
+#define OW_HAVE_AVX512 1
 /* The same, eight rows at a time: the kept words compressed in a register
  * and stored whole (a store of eight words at out + n stays within
  * out[0, nb) because n <= i), the rest one at a time. */
@@ -433,7 +433,7 @@ static int flush_block(part *pt, const mode *md, size_t m)
         uint64_t *out = pt->kxp[a] + pt->kn[a];
         const int64_t *col = pt->blk + a * FIX_BLK;
         int64_t sum = 0;                       /* |S u| <= 2^40: a block's sum fits an int64 */
-#ifdef OW_HAVE_KEEP512
+#ifdef OW_HAVE_AVX512
         if (md->simd) pt->kn[a] += keep_column512(out, col, pt->bM, nb, md->khi[a], r0, &sum);
         else
 #endif
@@ -444,7 +444,7 @@ static int flush_block(part *pt, const mode *md, size_t m)
     return 0;
 }
 
-#ifdef OW_HAVE_KEEP512
+#ifdef OW_HAVE_AVX512
 #define OW_ROW512_TARGET "avx512f,avx512bw,avx512dq,avx512cd,avx512vbmi"
 /* A row's values eight tokens at a time (the CPU has AVX-512 VBMI): the
  * tokens' starts and lengths come from the comma mask one at a time, then
@@ -553,7 +553,7 @@ static int row_fixed(const ow_game *g, const mode *md, part *pt, const char *p, 
     const char *scan = p, *q = p;
     int64_t best = INT64_MIN, v;
     size_t sn = 0;
-#ifdef OW_HAVE_KEEP512
+#ifdef OW_HAVE_AVX512
     if (md->simd > 1 && row_vals512(p, le, m, md->frac, col, &best, &sn)) goto done;
 #endif
     uint64_t mk = seps64(scan);
@@ -581,7 +581,7 @@ static int row_fixed(const ow_game *g, const mode *md, part *pt, const char *p, 
     col[(m - 1) * FIX_BLK] = v;
     sn = v > best ? m - 1 : sn;
     best = v > best ? v : best;
-#ifdef OW_HAVE_KEEP512
+#ifdef OW_HAVE_AVX512
 done:;
 #endif
     long rl = row_slot(pt, off, 1);
@@ -932,8 +932,8 @@ static int gather_general(ow_game *g, part *pt, int nt)
     return fail ? -1 : 0;
 }
 
-/* Fixed-point path: each action's words in one list, rows renumbered,
- * then ordered and made doubles by order_words.  Mi is every row's S M_i.
+/* Fixed-point path: each action's words, rows renumbered, ordered
+ * (sort_words) and made doubles (finish_words).  Mi is every row's S M_i.
  * 0 or -1. */
 static int gather_fixed(ow_game *g, part *pt, int nt, const mode *md, const int64_t *Mi)
 {
@@ -1016,7 +1016,7 @@ static ow_status csv_load(ow_game *g, int fd, off_t size, const char *file, cons
     double *tau = malloc(m * sizeof *tau);
     int64_t *khi = malloc(m * sizeof *khi), *Mi = NULL;
     mode md = { 0, 0, 1, khi, 0 };
-#ifdef OW_HAVE_KEEP512
+#ifdef OW_HAVE_AVX512
     if (!(how & OW__CSV_SCALAR) && __builtin_cpu_supports("avx512f"))
         md.simd = 1 + (__builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
                        __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512vbmi"));
