@@ -189,6 +189,22 @@ static int grow(list *l, size_t cap)
     return 0;
 }
 
+/* realloc(*pp, want) that never reads past the first `used` bytes.  When
+ * glibc moves a block on the heap it copies all of it; reading pages never
+ * written maps the shared zero page there, and the next write to that
+ * memory (by a later block reusing it) must unmap it on every CPU: a TLB
+ * shoot-down a page.  Shrinking to the bytes in use first keeps the copy to
+ * written pages.  *pp follows the block; on error NULL is returned and *pp
+ * is still valid. */
+static void *regrow(void **pp, size_t used, size_t want)
+{
+    if (*pp && used < want) {
+        void *q = realloc(*pp, used ? used : 1);
+        if (q) *pp = q;
+    }
+    return realloc(*pp, want);
+}
+
 static inline int push(part *pt, size_t a, double d, uint32_t r)
 {
     list *l = &pt->kept[a];
@@ -951,7 +967,9 @@ static int gather_fixed(ow_game *g, part *pt, int nt, const mode *md, const int6
         #pragma omp for schedule(dynamic, 1)
         for (size_t a = 0; a < m; a++) {
             size_t K = g->cn[a];
-            uint64_t *x = K > pt[0].kcap[a] || !pt[0].kxp[a] ? realloc(pt[0].kxp[a], (K ? K : 1) * sizeof *x) : pt[0].kxp[a];
+            void *x0 = pt[0].kxp[a];
+            uint64_t *x = K > pt[0].kcap[a] || !x0 ? regrow(&x0, pt[0].kn[a] * sizeof *x, (K ? K : 1) * sizeof *x) : x0;
+            pt[0].kxp[a] = x0;
             if (!sb || !x) {
                 #pragma omp atomic write
                 fail = 1;
@@ -972,13 +990,14 @@ static int gather_fixed(ow_game *g, part *pt, int nt, const mode *md, const int6
                 if (!keep || pt[t].kcap[a] > pt[keep].kcap[a]) keep = t;
             }
             int bad = sort_words(x, sb, K, (uint64_t)md->khi[a], pt[0].kn[a], src, nt - 1);
-            uint64_t *spare = NULL;
+            void *spare = NULL;
+            size_t spare_n = 0;
             for (int t = 1; t < nt; t++) {
-                if (t == keep) spare = pt[t].kxp[a];
+                if (t == keep) { spare = pt[t].kxp[a]; spare_n = pt[t].kn[a]; }
                 else free(pt[t].kxp[a]);
                 pt[t].kxp[a] = NULL;
             }
-            uint32_t *r = bad ? NULL : spare ? realloc(spare, (K ? K : 1) * sizeof *r) : malloc((K ? K : 1) * sizeof *r);
+            uint32_t *r = bad ? NULL : spare ? regrow(&spare, spare_n * sizeof(uint64_t), (K ? K : 1) * sizeof *r) : malloc((K ? K : 1) * sizeof *r);
             if (!r) {
                 free(spare);
                 #pragma omp atomic write

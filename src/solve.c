@@ -100,7 +100,11 @@ static ow_status optimum_finite(const ow_workspace *w, const double *wj, const d
     double wt0 = n ? g->wt[0] : 0;
     #pragma omp parallel
     {
-        double *best = calloc(n ? n : 1, sizeof *best);   /* zero again after each type */
+        /* zero again after each type; written here, not calloc'ed: the
+         * scan reads best[] first, and reads of fresh pages map the zero
+         * page that each first write must then unmap on every CPU */
+        double *best = malloc((n ? n : 1) * sizeof *best);
+        if (best) memset(best, 0, (n ? n : 1) * sizeof *best);
         opt_buf ub = { nblk, OPT_BUF_ENTRIES / (nblk ? nblk : 1), NULL, NULL, NULL };
         if (ub.cap < 4096) ub.cap = 4096;
         if (nblk > 1) {
