@@ -12,9 +12,11 @@
  * most FIX_MAXFRAC digits after the point: what spreadsheets and NumPy
  * write) take the fixed-point path.  With S = 10^f, f the most fraction
  * digits seen in the file's first MB, every value is the integer U = S u:
- * a line's commas are found 16 bytes at a time, and each token is
- * converted from one 8-byte load without a branch per digit, so numbers
- * do not wait on one another.  Rows are reduced a block of FIX_BLK at a
+ * a line's commas are found 16 bytes at a time (with AVX-512 VBMI2 all
+ * its comma offsets are packed into an array first, 64 bytes a step), and
+ * each token is converted from one 8-byte load without a branch per digit
+ * (eight tokens a step with AVX-512 VBMI), so numbers do not wait on one
+ * another.  Rows are reduced a block of FIX_BLK at a
  * time, one action's column per tight loop (eight rows a step with
  * AVX-512 where the CPU has it, chosen at run time), and Delta_A is kept as the
  * integer key M - U with its row in one 64-bit word (8 bytes an entry,
@@ -93,7 +95,7 @@ typedef struct mode {
     double S;
     const int64_t *khi;        /* m: keys above khi[a] have Delta_A > tau_a */
     int simd;                  /* 1: the AVX-512 column loop; 2: and the
-                                  row reader (the CPU has AVX-512 VBMI) */
+                                  row reader (the CPU has AVX-512 VBMI, VBMI2) */
 } mode;
 
 typedef struct part {
@@ -105,6 +107,7 @@ typedef struct part {
     size_t *kn, *kcap;         /* their lengths and capacities */
     int64_t *blk;              /* m x FIX_BLK: the last rows' S u, by action (fixed-point path) */
     int64_t bM[FIX_BLK];       /* their S M_i */
+    uint16_t *ends;            /* m + 64: a row's token ends (row_vals512) */
     size_t nb;                 /* rows in blk */
     double *colsum;
     __int128 *isum;            /* m: sums of S u (fixed-point path) */
@@ -461,18 +464,23 @@ static int flush_block(part *pt, const mode *md, size_t m)
 }
 
 #ifdef OW_HAVE_AVX512
-#define OW_ROW512_TARGET "avx512f,avx512bw,avx512dq,avx512cd,avx512vbmi"
-/* A row's values eight tokens at a time (the CPU has AVX-512 VBMI): the
- * tokens' starts and lengths come from the comma mask one at a time, then
- * eight tokens are gathered from 128 bytes by one byte permutation, one
- * eight-byte lane each, and converted as tok_fixed converts one.  Only
- * plain tokens (1-8 bytes: digits with at most one '.', no sign, no
- * blank) are taken; 0 leaves anything else to the scalar reader, which
- * redoes the row from the start.  1: the row's m values are in col[a *
- * FIX_BLK], their maximum (lowest index on ties) in *best, *sn. */
+#define OW_ROW512_TARGET "avx512f,avx512bw,avx512dq,avx512cd,avx512vbmi,avx512vbmi2"
+#define ROW512_MAXLINE 65535   /* longest line it reads (16-bit offsets) */
+/* A row's values eight tokens at a time (the CPU has AVX-512 VBMI and
+ * VBMI2).  First the line's comma offsets are packed into ends[1..], 64
+ * bytes a step (two 16-bit compressions, no loop per token); the row must
+ * have exactly m - 1 commas.  Then each eight tokens' starts and lengths
+ * come from ends[] by two loads, the tokens are gathered from 128 bytes by
+ * one byte permutation, one eight-byte lane each, and converted as
+ * tok_fixed converts one; the maximum is kept lane by lane.  Only plain
+ * tokens (1-8 bytes: digits with at most one '.', no sign, no blank),
+ * eight of them within 128 bytes, are taken; 0 leaves anything else to the
+ * scalar reader, which redoes the row from the start.  ends has m + 64
+ * slots.  1: the row's m values are in col[a * FIX_BLK], their maximum
+ * (lowest index on ties) in *best, *sn. */
 __attribute__((target(OW_ROW512_TARGET)))
 static int row_vals512(const char *p, const char *le, size_t m, int frac, int64_t *col, int64_t *best,
-                       size_t *sn)
+                       size_t *sn, uint16_t *ends)
 {
     const __m512i ones = _mm512_set1_epi64(-1), zero = _mm512_setzero_si512();
     const __m512i c30 = _mm512_set1_epi8(0x30), c76 = _mm512_set1_epi8(0x76), c80 = _mm512_set1_epi8((char)0x80);
@@ -482,36 +490,43 @@ static int row_vals512(const char *p, const char *le, size_t m, int frac, int64_
     const __m512i pw = _mm512_set_epi64(10000000, 1000000, 100000, 10000, 1000, 100, 10, 1);
     const __m512i vfrac = _mm512_set1_epi64(frac), vmax = _mm512_set1_epi64(FIX_MAXABS);
     const __m512i dot = _mm512_set1_epi64('.'), ff = _mm512_set1_epi64(0xFF), eight = _mm512_set1_epi64(8);
-    const char *scan = p, *q = p;
-    uint64_t mk = seps64(scan);
-    int64_t val[8], bv = INT64_MIN;
-    size_t bi = 0;
-    for (size_t a0 = 0; a0 < m; a0 += 8) {
+    const __m512i comma = _mm512_set1_epi8(','), one16 = _mm512_set1_epi16(1);
+    const __m512i iota = _mm512_set_epi16(31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16,
+                                          15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+    size_t len = (size_t)(le - p), nc = 0;
+    if (len > ROW512_MAXLINE) return 0;
+    /* ends[0] = -1 (the first token starts at 0), ends[1 + i] = token i's end */
+    ends[0] = 0xFFFF;
+    for (size_t o = 0; o < len; o += 64) {
+        __mmask64 mk = _mm512_cmpeq_epi8_mask(_mm512_loadu_si512((const void *)(p + o)), comma);
+        if (len - o < 64) mk &= ((__mmask64)1 << (len - o)) - 1;
+        __m512i at = _mm512_add_epi16(iota, _mm512_set1_epi16((short)o));
+        _mm512_storeu_si512((void *)(ends + 1 + nc), _mm512_maskz_compress_epi16((__mmask32)mk, at));
+        nc += (size_t)__builtin_popcount((uint32_t)mk);
+        at = _mm512_add_epi16(at, _mm512_set1_epi16(32));
+        if (nc + 1 >= m + 32) return 0;                 /* more commas than m - 1 (and ends[] has room) */
+        _mm512_storeu_si512((void *)(ends + 1 + nc), _mm512_maskz_compress_epi16((__mmask32)(mk >> 32), at));
+        nc += (size_t)__builtin_popcount((uint32_t)(mk >> 32));
+        if (nc + 1 >= m + 32) return 0;
+    }
+    if (nc != m - 1) return 0;
+    ends[m] = (uint16_t)len;
+    __m512i bestv = _mm512_set1_epi64(INT64_MIN), besti = zero, lane = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+    int64_t val[8];
+    for (size_t a0 = 0; a0 < m; a0 += 8, lane = _mm512_add_epi64(lane, eight)) {
         size_t cnt = m - a0 < 8 ? m - a0 : 8;
-        const char *base = q;
-        /* starts (from base) and lengths a byte each, packed in registers
-         * (eight stores then one wide load would stall on forwarding) */
-        uint64_t sp = 0, lp = 0;
-        for (size_t i = 0; i < cnt; i++) {
-            const char *e = le;
-            if (a0 + i + 1 < m) {
-                while (!mk) {
-                    scan += 64;
-                    if (scan >= le) return 0;
-                    mk = seps64(scan);
-                }
-                e = scan + __builtin_ctzll(mk);
-                mk &= mk - 1;
-                if (e >= le) return 0;
-            }
-            uint64_t st = (uint64_t)(q - base), ln = (uint64_t)(e - q);
-            if (ln - 1 >= 8 || st > 120) return 0;           /* 1..8 bytes, within 128 of base */
-            sp |= st << (8 * i);
-            lp |= ln << (8 * i);
-            q = e + 1;
-        }
-        __m512i vst = _mm512_cvtepu8_epi64(_mm_cvtsi64_si128((long long)sp));
-        __m512i vln = _mm512_cvtepu8_epi64(_mm_cvtsi64_si128((long long)lp));
+        __mmask8 lanes = (__mmask8)((1u << cnt) - 1);
+        __m512i ve = _mm512_cvtepu16_epi64(_mm_loadu_si128((const __m128i *)(const void *)(ends + 1 + a0)));
+        __m512i vs = _mm512_cvtepu16_epi64(_mm_add_epi16(_mm_loadu_si128((const __m128i *)(const void *)(ends + a0)),
+                                                          _mm512_castsi512_si128(one16)));
+        __m512i vln = _mm512_sub_epi64(ve, vs);
+        uint16_t s0 = (uint16_t)(ends[a0] + 1);
+        const char *base = p + s0;
+        __m512i vst = _mm512_sub_epi64(vs, _mm512_set1_epi64(s0));
+        /* 1..8 bytes each, within 128 bytes of base */
+        if (_mm512_mask_cmpgt_epu64_mask(lanes, _mm512_sub_epi64(vln, _mm512_set1_epi64(1)), _mm512_set1_epi64(7)) |
+            _mm512_mask_cmpgt_epu64_mask(lanes, vst, _mm512_set1_epi64(120)))
+            return 0;
         __m512i idx = _mm512_add_epi8(_mm512_mullo_epi64(vst, b01), bytes);
         __m512i x = _mm512_permutex2var_epi8(_mm512_loadu_si512((const void *)base), idx,
                                              _mm512_loadu_si512((const void *)(base + 64)));
@@ -519,7 +534,6 @@ static int row_vals512(const char *p, const char *le, size_t m, int frac, int64_
         __m512i t = _mm512_and_si512(_mm512_xor_si512(x, c30), keep);
         __m512i nd = _mm512_and_si512(_mm512_or_si512(_mm512_add_epi8(t, c76), t), c80);
         nd = _mm512_and_si512(nd, keep);
-        __mmask8 lanes = (__mmask8)((1u << cnt) - 1);
         /* at most one byte that is not a digit, and it is '.' (not alone) */
         __mmask8 bad = _mm512_mask_test_epi64_mask(lanes, nd, _mm512_sub_epi64(nd, _mm512_set1_epi64(1)));
         __mmask8 hasdot = _mm512_test_epi64_mask(nd, nd);
@@ -542,18 +556,16 @@ static int row_vals512(const char *p, const char *le, size_t m, int frac, int64_
         bad |= _mm512_mask_cmpgt_epi64_mask(lanes, v, vmax);
         if (bad) return 0;
         _mm512_storeu_si512((void *)val, v);
-        for (size_t i = 0; i < cnt; i++) {
-            int64_t y = val[i];
-            col[(a0 + i) * FIX_BLK] = y;
-            bi = y > bv ? a0 + i : bi;
-            bv = y > bv ? y : bv;
-        }
+        for (size_t i = 0; i < cnt; i++) col[(a0 + i) * FIX_BLK] = val[i];
+        /* lane by lane, the first of the largest (later groups win only when larger) */
+        __mmask8 up = _mm512_mask_cmpgt_epi64_mask(lanes, v, bestv);
+        bestv = _mm512_mask_mov_epi64(bestv, up, v);
+        besti = _mm512_mask_mov_epi64(besti, up, lane);
     }
-    /* no comma before the line's end after the last token's start */
-    while (!mk && scan + 64 < le) { scan += 64; mk = seps64(scan); }
-    if (mk && scan + __builtin_ctzll(mk) < le) return 0;
+    int64_t bv = _mm512_reduce_max_epi64(bestv);
+    __mmask8 at = _mm512_cmpeq_epi64_mask(bestv, _mm512_set1_epi64(bv));
     *best = bv;
-    *sn = bi;
+    *sn = (size_t)_mm512_mask_reduce_min_epi64(at, besti);
     return 1;
 }
 #endif
@@ -570,7 +582,7 @@ static int row_fixed(const ow_game *g, const mode *md, part *pt, const char *p, 
     int64_t best = INT64_MIN, v;
     size_t sn = 0;
 #ifdef OW_HAVE_AVX512
-    if (md->simd > 1 && row_vals512(p, le, m, md->frac, col, &best, &sn)) goto done;
+    if (md->simd > 1 && row_vals512(p, le, m, md->frac, col, &best, &sn, pt->ends)) goto done;
 #endif
     uint64_t mk = seps64(scan);
     /* the line's first m - 1 commas end the first m - 1 tokens, the line
@@ -892,7 +904,7 @@ static void parts_free(part *pt, int nt, size_t m)
         if (pt[t].kept) for (size_t a = 0; a < m; a++) { free(pt[t].kept[a].d); free(pt[t].kept[a].r); }
         if (pt[t].kxp) for (size_t a = 0; a < m; a++) free(pt[t].kxp[a]);
         free(pt[t].kept); free(pt[t].kxp); free(pt[t].kn); free(pt[t].kcap);
-        free(pt[t].colsum); free(pt[t].isum); free(pt[t].blk);
+        free(pt[t].colsum); free(pt[t].isum); free(pt[t].blk); free(pt[t].ends);
         free(pt[t].M); free(pt[t].sN); free(pt[t].Mi);
     }
     free(pt);
@@ -1038,7 +1050,8 @@ static ow_status csv_load(ow_game *g, int fd, off_t size, const char *file, cons
 #ifdef OW_HAVE_AVX512
     if (!(how & OW__CSV_SCALAR) && __builtin_cpu_supports("avx512f"))
         md.simd = 1 + (__builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
-                       __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512vbmi"));
+                       __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512vbmi") &&
+                       __builtin_cpu_supports("avx512vbmi2"));
 #endif
     ow_status s = OW_OK;
     *notfixed = 0;
@@ -1082,7 +1095,8 @@ static ow_status csv_load(ow_game *g, int fd, off_t size, const char *file, cons
             pt[t].kcap = calloc(m, sizeof *pt[t].kcap);
             pt[t].isum = calloc(m, sizeof *pt[t].isum);
             pt[t].blk = malloc(m * FIX_BLK * sizeof *pt[t].blk);
-            if (!pt[t].kxp || !pt[t].kn || !pt[t].kcap || !pt[t].isum || !pt[t].blk) {
+            pt[t].ends = malloc((m + 64) * sizeof *pt[t].ends);
+            if (!pt[t].kxp || !pt[t].kn || !pt[t].kcap || !pt[t].isum || !pt[t].blk || !pt[t].ends) {
                 s = ow__fail(err, OW_ENOMEM, "out of memory");
                 goto out;
             }

@@ -175,7 +175,11 @@ static void fixed_point_path_should_give_the_general_paths_entries(void **state)
 }
 
 /* Rows of every width around the eight-token steps of the vector reader
- * (1, 2, 7, 8, 9, 16, 17, 33 actions), plain values of one to eight bytes
+ * (1, 2, 7, 8, 9, 16, 17, 33 actions; 100; and 9000, whose 72 KB lines
+ * pass its 64 KB limit and go to the scalar reader: 8 bytes a token, so a
+ * 16-bit offset that wrapped would land on another token), plain values
+ * (every fourth row of 0, 1 and 2 only, so its maximum ties across lanes
+ * and steps) of one to eight bytes
  * with ties, with and without a point: all three readers agree. */
 static void rows_of_every_width_should_read_alike(void **state)
 {
@@ -184,14 +188,17 @@ static void rows_of_every_width_should_read_alike(void **state)
     fx_open(&x, 17);
     char *csv = x.csv;
     gsl_rng *r = x.r;
-    static const size_t ms[] = { 1, 2, 7, 8, 9, 16, 17, 33 };
+    static const size_t ms[] = { 1, 2, 7, 8, 9, 16, 17, 33, 100, 9000 };
     for (size_t t = 0; t < sizeof ms / sizeof ms[0]; t++) {
         size_t m = ms[t];
         FILE *f = fopen(csv, "w");
         assert_non_null(f);
-        for (size_t i = 0; i < 20000 / m + 50; i++)
+        for (size_t i = 0; i < 20000 / m + (m > 1000 ? 3 : 50); i++)
             for (size_t a = 0; a < m; a++) {
                 if (i == 0 && a == 0) fputs("1.001", f);            /* three digits after the point */
+                else if (m > 1000) fprintf(f, "%04u.%02u", (unsigned)gsl_rng_uniform_int(r, 10000),
+                                           (unsigned)gsl_rng_uniform_int(r, 100));  /* 8 bytes a token with its comma */
+                else if (i % 4 == 1) fprintf(f, "%u", (unsigned)gsl_rng_uniform_int(r, 3));  /* the maximum tied */
                 else switch (gsl_rng_uniform_int(r, 5)) {
                     case 0: fprintf(f, "%u", (unsigned)gsl_rng_uniform_int(r, 100000000)); break;  /* 8 bytes */
                     case 1: fprintf(f, "%u.%03u", (unsigned)gsl_rng_uniform_int(r, 10000), (unsigned)gsl_rng_uniform_int(r, 1000)); break;
@@ -258,7 +265,9 @@ static void errors_should_read_as_the_general_paths(void **state)
     free(g->M); free(g->sN); free(g->colmean); free(g->tau); free(g->cn); free(g->cd); free(g->cr); free(g->wt);
     g->M = NULL; g->sN = NULL; g->colmean = NULL; g->tau = NULL; g->cn = NULL; g->cd = NULL; g->cr = NULL; g->wt = NULL;
     static const char *bad[] = { "1.2.3,4,5\n", "1,2\n", "1,2,3,4\n", "1,,3\n", "1,x,3\n", "1,2,nan\n", "-,2,3\n",
-                                 ".,2,3\n", "1,2,3,\n", "1,2, 3 4\n", "\n1,2,3\n", "1,2,inf\n" };
+                                 ".,2,3\n", "1,2,3,\n", "1,2, 3 4\n", "\n1,2,3\n", "1,2,inf\n",
+                                 "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,"
+                                 "31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50\n" };
     for (size_t t = 0; t < sizeof bad / sizeof bad[0]; t++) {
         write_with_tail(badcsv, r, 4, 3, bad[t]);
         ow_error e1 = { OW_OK, "" }, e2 = { OW_OK, "" };
@@ -272,6 +281,27 @@ static void errors_should_read_as_the_general_paths(void **state)
     free(js);
     unlink(badcsv);
     free(badcsv);
+    fx_close(&x);
+}
+
+/* A row short of commas after a full row: the vector reader must not use
+ * the earlier row's token ends (they would cut "1,2222222222" into three
+ * plausible tokens). */
+static void a_row_short_of_commas_should_be_refused(void **state)
+{
+    (void)state;
+    fx x;
+    fx_open(&x, 3);
+    FILE *f = fopen(x.csv, "w");
+    assert_non_null(f);
+    fputs("1.25,2.5,3.5\n1,2222222222\n", f);
+    fclose(f);
+    char *js = game_json(x.r, 3, 2, 2, "s.csv", 300);
+    ow_error e = { OW_OK, "" };
+    assert_null(ow_game_load_string(js, "fx", x.dir, &e));   /* the fixed-point path reads it */
+    assert_int_equal(e.status, OW_EINPUT);
+    assert_non_null(strstr(e.msg, "s.csv:2:"));
+    free(js);
     fx_close(&x);
 }
 
@@ -300,6 +330,7 @@ int main(void)
         cmocka_unit_test(rows_of_every_width_should_read_alike),
         cmocka_unit_test(values_the_fixed_point_path_cannot_take_should_go_to_the_general_path),
         cmocka_unit_test(errors_should_read_as_the_general_paths),
+        cmocka_unit_test(a_row_short_of_commas_should_be_refused),
         cmocka_unit_test(lines_longer_than_the_read_buffer_should_be_read),
     };
     return cmocka_run_group_tests_name("csv_fixed", tests, NULL, NULL);
