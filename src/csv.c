@@ -981,7 +981,7 @@ static int gather_fixed(ow_game *g, part *pt, int nt, const mode *md, const int6
             size_t K = g->cn[a];
             void *x0 = pt[0].kxp[a];
             uint64_t *x = K > pt[0].kcap[a] || !x0 ? regrow(&x0, pt[0].kn[a] * sizeof *x, (K ? K : 1) * sizeof *x) : x0;
-            pt[0].kxp[a] = x0;
+            pt[0].kxp[a] = x ? x : x0;                 /* the live block, whatever fails next */
             if (!sb || !x) {
                 #pragma omp atomic write
                 fail = 1;
