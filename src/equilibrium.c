@@ -30,7 +30,8 @@ static ow_status finite_init(ow_workspace *w, ow_error *err)
     w->nzero = ow__malloc(m, sizeof *w->nzero, err);
     w->hull = ow__malloc(m, sizeof *w->hull, err);
     w->nhull = ow__malloc(m, sizeof *w->nhull, err);
-    if (!w->D || !w->P || !w->K || !w->tau || !w->nzero || !w->hull || !w->nhull) return OW_ENOMEM;
+    w->nkept = ow__malloc(m, sizeof *w->nkept, err);
+    if (!w->D || !w->P || !w->K || !w->tau || !w->nzero || !w->hull || !w->nhull || !w->nkept) return OW_ENOMEM;
     if (g->compact) {
         /* csv.c kept the entries that matter, already sorted */
         w->M = g->M; w->sN = g->sN; w->colmean = g->colmean;
@@ -260,7 +261,7 @@ void ow_workspace_free(ow_workspace *w)
     if (w->S8) for (size_t a = 0; a < w->m; a++) free(w->S8[a]);
     free(w->S);
     free(w->S8);
-    free(w->cumw); free(w->hull); free(w->nhull); free(w->hmax); free(w->tau); free(w->K);
+    free(w->cumw); free(w->hull); free(w->nhull); free(w->nkept); free(w->hmax); free(w->tau); free(w->K);
     free(w->M_own); free(w->sN_own); free(w->colmean_own);
     free(w->q); free(w->tot); free(w->D); free(w->P);
     free(w->nzero); free(w->jumps); free(w->njumps); free(w->jump_off); free(w->dmax);

@@ -183,6 +183,97 @@ static size_t chain(const ow_workspace *w, size_t a, const uint32_t *e, size_t n
     return h;
 }
 
+/* Whether the run end at slope W (C = W d) may be a vertex: on or below
+ * the sample's hull (points (Ss, -Bs), edge slopes Es; *v, the edge at W,
+ * only ever advances), left of its first vertex, or past its last. */
+static inline int hull_keep(double W, double C, const double *Ss, const double *Bs, const double *Es, size_t hs,
+                            size_t *v)
+{
+    while (*v + 1 < hs && Ss[*v + 1] <= W) (*v)++;
+    double hv = -Bs[*v] + (W - Ss[*v]) * Es[*v];
+    double tol = 1e-9 * (fabs(hv) + fabs(C)) + 1e-300;
+    return (C <= hv + tol) | (*v + 1 >= hs) | (W < Ss[0]);
+}
+
+/* The run ends among D[c0, c1) that hull_keep keeps, into ends; returns
+ * how many.  Scalar: the run ends first (run_ends), then the test. */
+static size_t filter_ends(const ow_workspace *w, size_t a, size_t c0, size_t c1, size_t K, const double *Ss,
+                          const double *Bs, const double *Es, size_t hs, size_t *v, uint32_t *ends)
+{
+    const double *D = w->D[a];
+    size_t ne = run_ends(D, c0, c1, K, ends), nk = 0;
+    for (size_t q = 0; q < ne; q++) {
+        uint32_t p = ends[q];
+        double W = slope(w, a, p);
+        ends[nk] = p;
+        nk += hull_keep(W, W * D[p], Ss, Bs, Es, hs, v);
+    }
+    return nk;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(OW_NO_AVX512)
+#include <immintrin.h>
+#define OW_HAVE_AVX512 1
+/* filter_ends eight entries a step (AVX-512): run end and test at once,
+ * with the same operations in the same order as hull_keep (this file is
+ * compiled without contraction into fused multiply-adds, so both round
+ * alike and keep the same run ends).  A step whose eight slopes straddle
+ * a vertex of the sample's hull, and the last few entries, go through
+ * hull_keep one by one.  ends needs 8 spare slots. */
+__attribute__((target("avx512f,avx512dq")))
+static size_t filter_ends512(const ow_workspace *w, size_t a, size_t c0, size_t c1, size_t K, const double *Ss,
+                             const double *Bs, const double *Es, size_t hs, size_t *v, uint32_t *ends)
+{
+    const double *D = w->D[a], *cw = w->g->equal_weights ? NULL : w->cumw[a];
+    size_t last = c1 < K ? c1 : K - 1, nk = 0, i = c0;   /* D[i + 1] exists below last */
+    const __m512i lane = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+    const __m512d one = _mm512_set1_pd(1.0), eps = _mm512_set1_pd(1e-9), tiny = _mm512_set1_pd(1e-300);
+    const __m512d absmask = _mm512_castsi512_pd(_mm512_set1_epi64(INT64_MAX));
+    for (; i + 8 <= last; i += 8) {
+        __m512d d0 = _mm512_loadu_pd(D + i);
+        __mmask8 end = _mm512_cmp_pd_mask(_mm512_loadu_pd(D + i + 1), d0, _CMP_NEQ_UQ);
+        if (!end) continue;
+        __m512i idx = _mm512_add_epi64(_mm512_set1_epi64((long long)i), lane);
+        __m512d W = cw ? _mm512_loadu_pd(cw + i) : _mm512_add_pd(_mm512_cvtepi64_pd(idx), one);
+        double W0 = cw ? cw[i] : (double)i + 1.0, W7 = cw ? cw[i + 7] : (double)(i + 7) + 1.0;
+        while (*v + 1 < hs && Ss[*v + 1] <= W0) (*v)++;
+        __m512d C = _mm512_mul_pd(W, d0);
+        __mmask8 keep;
+        if (*v + 1 < hs && Ss[*v + 1] <= W7) {           /* straddles a vertex */
+            keep = 0;
+            for (int l = 0; l < 8; l++)
+                if (end >> l & 1) {
+                    double Wl = cw ? cw[i + l] : (double)(i + l) + 1.0;
+                    keep |= (__mmask8)(hull_keep(Wl, Wl * D[i + l], Ss, Bs, Es, hs, v) << l);
+                }
+        } else {
+            __m512d hv = _mm512_add_pd(_mm512_set1_pd(-Bs[*v]),
+                                       _mm512_mul_pd(_mm512_sub_pd(W, _mm512_set1_pd(Ss[*v])), _mm512_set1_pd(Es[*v])));
+            __m512d tol = _mm512_add_pd(_mm512_mul_pd(eps, _mm512_add_pd(_mm512_and_pd(hv, absmask),
+                                                                        _mm512_and_pd(C, absmask))), tiny);
+            keep = _mm512_cmp_pd_mask(C, _mm512_add_pd(hv, tol), _CMP_LE_OQ);
+            if (*v + 1 >= hs) keep = 0xFF;
+            keep |= _mm512_cmp_pd_mask(W, _mm512_set1_pd(Ss[0]), _CMP_LT_OQ);
+            keep &= end;
+        }
+        _mm256_storeu_si256((__m256i *)(void *)(ends + nk), _mm512_cvtepi64_epi32(_mm512_maskz_compress_epi64(keep, idx)));
+        nk += (size_t)__builtin_popcount(keep);
+    }
+    if (i < c1) {                                        /* the rest, as filter_ends does it */
+        uint32_t *rest = ends + nk;
+        size_t ne = run_ends(D, i, c1, K, rest), nr = 0;
+        for (size_t q = 0; q < ne; q++) {
+            uint32_t p = rest[q];
+            double W = slope(w, a, p);
+            rest[nr] = p;
+            nr += hull_keep(W, W * D[p], Ss, Bs, Es, hs, v);
+        }
+        nk += nr;
+    }
+    return nk;
+}
+#endif
+
 /* The envelope of the lines W_p x - W_p d_p is, point for line, the lower
  * convex hull of the points (W_p, W_p d_p); here it has a few hundred
  * vertices among up to millions of run ends.  So the chain first runs over
@@ -207,17 +298,18 @@ int ow__hull_build(ow_workspace *w, size_t a)
     double *S = malloc((K + 1) * sizeof *S), *B = malloc((K + 1) * sizeof *B);
     double *Ss = malloc((ns + 1) * sizeof *Ss), *Bs = malloc((ns + 1) * sizeof *Bs);
     double *Es = malloc((ns + 1) * sizeof *Es);
-    uint32_t *smp = malloc(ns * sizeof *smp), *ends = malloc(HULL_CHUNK * sizeof *ends);
+    uint32_t *smp = malloc(ns * sizeof *smp), *ends = malloc((HULL_CHUNK + 8) * sizeof *ends);
     if (!H || !S || !B || !Hs || !Ss || !Bs || !Es || !smp || !ends) goto fail;
-    size_t h = 0, hs = 0;
+    size_t h = 0, hs = 0, kept = 0;
     if (w->nzero[a] == 0) {
         H[0] = Hs[0] = UINT32_MAX; S[0] = Ss[0] = 0; B[0] = Bs[0] = 0;
         h = hs = 1;
     }
     if (K < 8 * OW_HULL_STRIDE) {                        /* small: every run end */
         for (size_t c0 = 0; c0 < K; c0 += HULL_CHUNK) {
-            size_t c1 = c0 + HULL_CHUNK < K ? c0 + HULL_CHUNK : K;
-            h = chain(w, a, ends, run_ends(D, c0, c1, K, ends), H, S, B, h);
+            size_t c1 = c0 + HULL_CHUNK < K ? c0 + HULL_CHUNK : K, ne = run_ends(D, c0, c1, K, ends);
+            kept += ne;
+            h = chain(w, a, ends, ne, H, S, B, h);
         }
     } else {
         /* the sample: the run ends of entries 0, STRIDE, 2 STRIDE, ..., K - 1 */
@@ -236,18 +328,17 @@ int ow__hull_build(ow_workspace *w, size_t a)
         for (size_t v = 0; v + 1 < hs; v++) Es[v] = (Bs[v] - Bs[v + 1]) / (Ss[v + 1] - Ss[v]);
         Es[hs - 1] = 0;
         size_t v = 0;
+#ifdef OW_HAVE_AVX512
+        int wide = !w->hull_scalar && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
+#endif
         for (size_t c0 = 0; c0 < K; c0 += HULL_CHUNK) {
-            size_t c1 = c0 + HULL_CHUNK < K ? c0 + HULL_CHUNK : K;
-            size_t ne = run_ends(D, c0, c1, K, ends), nk = 0;
-            for (size_t q = 0; q < ne; q++) {
-                uint32_t p = ends[q];
-                double W = slope(w, a, p), C = W * D[p];
-                while (v + 1 < hs && Ss[v + 1] <= W) v++;
-                double hv = -Bs[v] + (W - Ss[v]) * Es[v];
-                double tol = 1e-9 * (fabs(hv) + fabs(C)) + 1e-300;
-                ends[nk] = p;
-                nk += (C <= hv + tol) | (v + 1 >= hs) | (W < Ss[0]);
-            }
+            size_t c1 = c0 + HULL_CHUNK < K ? c0 + HULL_CHUNK : K, nk;
+#ifdef OW_HAVE_AVX512
+            if (wide) nk = filter_ends512(w, a, c0, c1, K, Ss, Bs, Es, hs, &v, ends);
+            else
+#endif
+            nk = filter_ends(w, a, c0, c1, K, Ss, Bs, Es, hs, &v, ends);
+            kept += nk;
             h = chain(w, a, ends, nk, H, S, B, h);
         }
     }
@@ -255,6 +346,7 @@ int ow__hull_build(ow_workspace *w, size_t a)
     uint32_t *Hr = realloc(H, (h ? h : 1) * sizeof *H);  /* a few hundred of K + 1 */
     w->hull[a] = Hr ? Hr : H;
     w->nhull[a] = h;
+    w->nkept[a] = kept;
     return 0;
 fail:
     free(H); free(S); free(B); free(Hs); free(Ss); free(Bs); free(Es); free(smp); free(ends);

@@ -162,6 +162,8 @@ struct ow_workspace {
                              max_j max(Delta_B(a, theta_j), 0), which are all
                              a paper-model offer for a can use */
     size_t *nhull;
+    size_t *nkept;        /* m: run ends the sampled build passed to the full chain */
+    int hull_scalar;      /* 1: ow__hull_build without AVX-512 (tests compare) */
     int own;              /* the lists are ours (built from u), not the game's */
     double *M_own, *colmean_own;
     uint32_t *sN_own;

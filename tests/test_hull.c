@@ -105,10 +105,46 @@ static void envelope_should_be_the_brute_maximum(void **state)
     gsl_rng_free(r);
 }
 
+/* The envelope built with the AVX-512 filter (where the CPU has it) and
+ * with the scalar one: as many run ends kept, the same vertices. */
+static void vector_and_scalar_filters_should_give_the_same_envelope(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 77);
+    for (int kind = 0; kind < N_KINDS; kind++)
+        for (int discrete = 0; discrete < 2; discrete++) {
+            size_t n = 4000 + gsl_rng_uniform_int(r, 4000), m = 3;
+            char *js = game(r, kind, discrete, n, m);
+            ow_game *g = load_ok(js);
+            ow_error e = { OW_OK, "" };
+            ow_workspace *w = ow_workspace_alloc(g, &e);
+            assert_non_null(w);
+            for (size_t a = 0; a < m; a++) {
+                size_t h = w->nhull[a], kept = w->nkept[a];
+                uint32_t *H = malloc((h ? h : 1) * sizeof *H);
+                memcpy(H, w->hull[a], h * sizeof *H);
+                free(w->hull[a]);
+                w->hull_scalar = 1;
+                assert_int_equal(ow__hull_build(w, a), 0);
+                w->hull_scalar = 0;
+                assert_int_equal(w->nkept[a], kept);       /* the filters kept the same run ends */
+                assert_int_equal(w->nhull[a], h);
+                assert_memory_equal(w->hull[a], H, h * sizeof *H);
+                free(H);
+            }
+            ow_workspace_free(w);
+            ow_game_free(g);
+            free(js);
+        }
+    gsl_rng_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(envelope_should_be_the_brute_maximum),
+        cmocka_unit_test(vector_and_scalar_filters_should_give_the_same_envelope),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
