@@ -100,6 +100,7 @@ typedef struct mode {
 
 typedef struct part {
     off_t from, to;            /* byte range [from, to) */
+    off_t size_to;             /* lists are sized for the rows up to here (see flush_block) */
     off_t at;                  /* where the last row read starts (fixed-point path) */
     size_t rows;
     list *kept;                /* per action (general path) */
@@ -440,7 +441,7 @@ static int flush_block(part *pt, const mode *md, size_t m)
              * more), so that most lists never move again; then doubling */
             size_t c = pt->kcap[a] ? 2 * pt->kcap[a] : LIST0;
             if (pt->kcap[a] == LIST0 && pt->at > pt->from) {
-                double rows = (double)pt->rows * (double)(pt->to - pt->from) / (double)(pt->at - pt->from);
+                double rows = (double)pt->rows * (double)(pt->size_to - pt->from) / (double)(pt->at - pt->from);
                 double want = 1.25 * rows * (double)pt->kn[a] / (double)(pt->rows - nb) + 4.0 * (double)nb;
                 if (want > (double)c && want < (double)(SIZE_MAX / 16)) c = (size_t)want;
             }
@@ -1088,6 +1089,10 @@ static ow_status csv_load(ow_game *g, int fd, off_t size, const char *file, cons
         pt[t].header = t == 0;
     }
     pt[nt - 1].to = size;
+    /* thread 0's lists become the arrays of all readers' entries
+     * (gather_fixed): sized for the whole file, they need not move then
+     * (the pages past its own entries are touched only by the gather) */
+    for (int t = 0; t < nt; t++) pt[t].size_to = t == 0 ? size : pt[t].to;
     for (int t = 0; t < nt; t++) {
         if (md.fixed) {
             pt[t].kxp = calloc(m, sizeof *pt[t].kxp);
