@@ -218,11 +218,14 @@ static size_t filter_ends(const ow_workspace *w, size_t a, size_t c0, size_t c1,
  * with the same operations in the same order as hull_keep (this file is
  * compiled without contraction into fused multiply-adds, so both round
  * alike and keep the same run ends).  A step whose eight slopes straddle
- * a vertex of the sample's hull, and the last few entries, go through
- * hull_keep one by one.  ends needs 8 spare slots. */
+ * a vertex of the sample's hull goes through hull_keep one by one.  The
+ * last few entries, from *done on, are left to filter_ends: the caller
+ * runs it, so that no SSE code runs from here with the upper halves of
+ * the vector registers in use (on this CPU that slowed every later scalar
+ * instruction of the thread twofold and more).  ends needs 8 spare slots. */
 __attribute__((target("avx512f,avx512dq")))
 static size_t filter_ends512(const ow_workspace *w, size_t a, size_t c0, size_t c1, size_t K, const double *Ss,
-                             const double *Bs, const double *Es, size_t hs, size_t *v, uint32_t *ends)
+                             const double *Bs, const double *Es, size_t hs, size_t *v, uint32_t *ends, size_t *done)
 {
     const double *D = w->D[a], *cw = w->g->equal_weights ? NULL : w->cumw[a];
     size_t last = c1 < K ? c1 : K - 1, nk = 0, i = c0;   /* D[i + 1] exists below last */
@@ -259,17 +262,7 @@ static size_t filter_ends512(const ow_workspace *w, size_t a, size_t c0, size_t 
         _mm256_storeu_si256((__m256i *)(void *)(ends + nk), _mm512_cvtepi64_epi32(_mm512_maskz_compress_epi64(keep, idx)));
         nk += (size_t)__builtin_popcount(keep);
     }
-    if (i < c1) {                                        /* the rest, as filter_ends does it */
-        uint32_t *rest = ends + nk;
-        size_t ne = run_ends(D, i, c1, K, rest), nr = 0;
-        for (size_t q = 0; q < ne; q++) {
-            uint32_t p = rest[q];
-            double W = slope(w, a, p);
-            rest[nr] = p;
-            nr += hull_keep(W, W * D[p], Ss, Bs, Es, hs, v);
-        }
-        nk += nr;
-    }
+    *done = i;
     return nk;
 }
 #endif
@@ -332,12 +325,11 @@ int ow__hull_build(ow_workspace *w, size_t a)
         int wide = !w->hull_scalar && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
 #endif
         for (size_t c0 = 0; c0 < K; c0 += HULL_CHUNK) {
-            size_t c1 = c0 + HULL_CHUNK < K ? c0 + HULL_CHUNK : K, nk;
+            size_t c1 = c0 + HULL_CHUNK < K ? c0 + HULL_CHUNK : K, from = c0, nk = 0;
 #ifdef OW_HAVE_AVX512
-            if (wide) nk = filter_ends512(w, a, c0, c1, K, Ss, Bs, Es, hs, &v, ends);
-            else
+            if (wide) nk = filter_ends512(w, a, c0, c1, K, Ss, Bs, Es, hs, &v, ends, &from);
 #endif
-            nk = filter_ends(w, a, c0, c1, K, Ss, Bs, Es, hs, &v, ends);
+            if (from < c1) nk += filter_ends(w, a, from, c1, K, Ss, Bs, Es, hs, &v, ends + nk);
             kept += nk;
             h = chain(w, a, ends, nk, H, S, B, h);
         }

@@ -20,7 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 typedef struct ld {
     const char *label;      /* the file, as named in messages */
@@ -29,6 +33,9 @@ typedef struct ld {
 } ld;
 
 #define PATH_MAX_LEN 256
+#ifndef OW_RELEASE_MIN
+#define OW_RELEASE_MIN ((size_t)1 << 20)   /* arrays smaller than this are just freed */
+#endif
 
 static ow_status bad(ld *c, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -583,6 +590,32 @@ ow_game *ow_game_load_string(const char *text, const char *label,
                      label ? label : "game", err);
 }
 
+/* The pages of a CSV game's kept entries go back to the kernel from every
+ * thread before the arrays are freed: taking pages out of the address
+ * space runs in parallel (madvise), unmapping does not (munmap serializes
+ * on it), so freeing the bench's large game (1 GB) takes 0.06 s on 2
+ * threads instead of 0.1 s.  One thread: nothing to gain, nothing done. */
+static void release_pages(void *p, size_t n, uintptr_t ps)
+{
+    uintptr_t b = ((uintptr_t)p + ps - 1) & ~(ps - 1), e = ((uintptr_t)p + n) & ~(ps - 1);
+    if (p && n >= OW_RELEASE_MIN && e > b) madvise((void *)b, e - b, MADV_DONTNEED);
+}
+
+static void release_kept(const ow_game *g)
+{
+#ifdef _OPENMP
+    if (omp_get_max_threads() < 2) return;
+    uintptr_t ps = (uintptr_t)sysconf(_SC_PAGESIZE);
+    #pragma omp parallel for schedule(dynamic, 1)
+    for (size_t a = 0; a < g->m; a++) {
+        release_pages(g->cd[a], g->cn[a] * sizeof **g->cd, ps);
+        release_pages(g->cr[a], g->cn[a] * sizeof **g->cr, ps);
+    }
+#else
+    (void)g;
+#endif
+}
+
 void ow_game_free(ow_game *g)
 {
     if (!g) return;
@@ -593,6 +626,7 @@ void ow_game_free(ow_game *g)
     free(g->a_names); free(g->b_names); free(g->t_names);
     free(g->pi); free(g->ub); free(g->u); free(g->wt); free(g->dists);
     free(g->M); free(g->sN); free(g->colmean); free(g->tau);
+    if (g->cd && g->cn) release_kept(g);
     for (size_t a = 0; a < g->m && g->cd; a++) { free(g->cd[a]); free(g->cr[a]); }
     free(g->cd); free(g->cr); free(g->cn);
     free(g->name);
