@@ -593,7 +593,7 @@ ow_game *ow_game_load_string(const char *text, const char *label,
 /* The pages of a CSV game's kept entries go back to the kernel from every
  * thread before the arrays are freed: taking pages out of the address
  * space runs in parallel (madvise), unmapping does not (munmap serializes
- * on it), so freeing the bench's large game (1 GB) takes 0.06 s on 2
+ * on it), so freeing the bench's large game (1 GB) takes 0.05 s on 2
  * threads instead of 0.1 s.  One thread: nothing to gain, nothing done. */
 static void release_pages(void *p, size_t n, uintptr_t ps)
 {
