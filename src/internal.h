@@ -15,6 +15,7 @@
 #include "oneway.h"
 #include <stdarg.h>
 #include <gsl/gsl_integration.h>
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
 /* ----------------------------------------------------------------- limits
@@ -75,6 +76,21 @@ double ow__dist_quantile(const ow__dist *d, double u);
 /* Fills lo/hi (and sorts atoms); returns 0 or fills msg. */
 int ow__dist_prepare(ow__dist *d, char *msg, size_t len);
 void ow__dist_clear(ow__dist *d);
+
+/* One draw from GSL's Walker table d (gsl_ran_discrete_preproc): the
+ * index gsl_ran_discrete(r, d) returns from the same generator state, read
+ * from the same table without its branches (a slot that needs no alias has
+ * itself as alias, so the select covers GSL's early return).  For the
+ * simulation's hot loop, where the branch is a coin flip to the predictor;
+ * tests/test_simulate.c compares the two draw for draw. */
+static inline size_t ow__discrete_draw(const gsl_rng *r, const gsl_ran_discrete_t *d)
+{
+    double u = gsl_rng_uniform(r);
+    size_t c = (size_t)(u * (double)d->K);
+    double f = d->F[c];
+    size_t alias = d->A[c], keep = (size_t)0 - (size_t)(u < f);   /* all ones: keep c */
+    return (c & keep) | (alias & ~keep);
+}
 
 /* ------------------------------------------------------------------- game */
 struct ow_game {

@@ -11,7 +11,15 @@
  * in block order (Chan et al.'s pairwise update), so the output is
  * bit-identical for any number of threads.  Blocks are processed in chunks
  * between which the caller's progress function runs.
+ *
+ * Finite models play a block in batches of OW_SIM_BATCH rounds: first the
+ * batch's draws, in the order a round-by-round loop makes them (so the
+ * streams and the output are the same), then the rounds themselves without
+ * a branch on A's answer (both outcomes are read and one is picked by
+ * index).  A's answer is a coin flip to the branch predictor, and keeping
+ * the generator's calls out of the table look-ups lets both overlap.
  */
+#define HAVE_INLINE 1   /* GSL's inline gsl_rng_get / gsl_rng_uniform */
 #include "internal.h"
 #include <gsl/gsl_randist.h>
 #include <stdlib.h>
@@ -22,6 +30,9 @@
 
 #define OW_SIM_BLOCK OW_SIM_BLOCK_ROUNDS
 #define NSTAT OW_SIM_NSTAT
+#ifndef OW_SIM_BATCH
+#define OW_SIM_BATCH 256   /* rounds whose draws are made before they are played */
+#endif
 
 typedef ow_sim_block stat;
 
@@ -39,7 +50,9 @@ static void merge(stat *into, const stat *b)
 
 /* Finite models: which rows accept type j's offer, and at what cost to A:
  * a bitmap over rows with a rank per 64-bit word, and Delta_A of each
- * accepting row in row order. */
+ * accepting row in row order, followed by one 0 (a rejecting row's index
+ * lands on the next accepting row's entry, or on that 0, and is read but
+ * not used). */
 typedef struct acc_map { uint64_t *bits; uint32_t *rank; double *delta; } acc_map;
 
 static void acc_free(acc_map *am, size_t T)
@@ -60,13 +73,14 @@ static acc_map *acc_build(const ow_workspace *w, const ow_solution *sol, ow_erro
         size_t cnt = ow__count_le(w, o->action, o->payment);
         am[j].bits = calloc(words, sizeof *am[j].bits);
         am[j].rank = malloc(words * sizeof *am[j].rank);
-        am[j].delta = malloc((cnt ? cnt : 1) * sizeof *am[j].delta);
+        am[j].delta = malloc((cnt + 1) * sizeof *am[j].delta);
         if (!am[j].bits || !am[j].rank || !am[j].delta) { acc_free(am, T); ow__fail(err, OW_ENOMEM, "out of memory"); return NULL; }
         const uint32_t *P = w->P[o->action];
         for (size_t t = 0; t < cnt; t++) am[j].bits[P[t] >> 6] |= 1ull << (P[t] & 63);
         uint32_t r = 0;
         for (size_t q = 0; q < words; q++) { am[j].rank[q] = r; r += (uint32_t)__builtin_popcountll(am[j].bits[q]); }
         const double *D = w->D[o->action];
+        am[j].delta[cnt] = 0;
         for (size_t t = 0; t < cnt; t++) {
             uint32_t i = P[t];
             uint64_t below = am[j].bits[i >> 6] & ((1ull << (i & 63)) - 1);
@@ -92,7 +106,7 @@ typedef struct sim_ctx {
     const ow_workspace *w;
     const ow_solution *sol;
     gsl_ran_discrete_t *pickB, *pickA;
-    double *wa, *nb;
+    double *wa, *nb, *ob;   /* T*m: B's payoffs: A takes the offer, Nash, B's outside */
     acc_map *am;
     double ref[NSTAT];
 } sim_ctx;
@@ -102,7 +116,7 @@ static void ctx_free(sim_ctx *c)
     if (c->pickB) gsl_ran_discrete_free(c->pickB);
     if (c->pickA) gsl_ran_discrete_free(c->pickA);
     acc_free(c->am, c->w->g->T);
-    free(c->wa); free(c->nb);
+    free(c->wa); free(c->nb); free(c->ob);
 }
 
 static ow_status ctx_init(sim_ctx *c, const ow_workspace *w, const ow_solution *sol, ow_error *err)
@@ -116,8 +130,9 @@ static ow_status ctx_init(sim_ctx *c, const ow_workspace *w, const ow_solution *
     c->pickA = g->finite && !g->equal_weights ? gsl_ran_discrete_preproc(g->n, g->wt) : NULL;
     c->wa = ow__malloc(T * m, sizeof *c->wa, err);
     c->nb = ow__malloc(T * m, sizeof *c->nb, err);
+    c->ob = ow__malloc(T * m, sizeof *c->ob, err);
     c->am = g->finite ? acc_build(w, sol, err) : NULL;
-    if (!c->pickB || !c->wa || !c->nb || (g->finite && !c->am) || (g->finite && !g->equal_weights && !c->pickA)) {
+    if (!c->pickB || !c->wa || !c->nb || !c->ob || (g->finite && !c->am) || (g->finite && !g->equal_weights && !c->pickA)) {
         ow_status st = err && err->status ? err->status : ow__fail(err, OW_ENOMEM, "out of memory");
         ctx_free(c);
         return st;
@@ -126,6 +141,7 @@ static ow_status ctx_init(sim_ctx *c, const ow_workspace *w, const ow_solution *
         for (size_t a = 0; a < m; a++) {
             c->wa[j * m + a] = ow__best_B(g, j, a, NULL);
             c->nb[j * m + a] = ow__ub(g, j, a)[sol->nash_B[j]];
+            c->ob[j * m + a] = ow__ub(g, j, a)[sol->offers[j].outside];
         }
     /* each block accumulates deviations from the exact figures (shifted
      * sums keep the variance accurate when it is small) */
@@ -135,74 +151,122 @@ static ow_status ctx_init(sim_ctx *c, const ow_workspace *w, const ow_solution *
     return OW_OK;
 }
 
-/* blocks [first, first + count) into cs[0..count-1], in parallel */
-static ow_status run_blocks(const sim_ctx *cx, uint64_t rounds, uint64_t seed, uint64_t first,
-                            size_t count, stat *cs, ow_error *err)
+/* adds round x's deviations from the exact figures to the block's sums */
+static inline void tally(const double *x, const double *ref, double *s1, double *s2)
+{
+    for (int q = 0; q < NSTAT; q++) { double d = x[q] - ref[q]; s1[q] += d; s2[q] += d * d; }
+}
+
+typedef double v2 __attribute__((vector_size(16)));
+
+/* rounds [lo, hi) of a finite model, drawing from r; s1, s2: the sums of
+ * the deviations and of their squares, as tally() makes them */
+static void play_finite(const sim_ctx *cx, gsl_rng *r, uint64_t lo, uint64_t hi, double *s1, double *s2)
 {
     const ow_workspace *w = cx->w;
     const ow_game *g = w->g;
     const ow_solution *sol = cx->sol;
-    size_t m = g->m, T = g->T;
-    const double *wa = cx->wa, *nb = cx->nb, *ref = cx->ref;
+    const size_t m = g->m, T = g->T;
+    const uint32_t n = (uint32_t)g->n;
+    const double *wa = cx->wa, *nb = cx->nb, *ob = cx->ob, *ref = cx->ref, *Mv = w->M;
+    const uint32_t *sN = w->sN;
     const acc_map *am = cx->am;
     gsl_ran_discrete_t *pickA = cx->pickA, *pickB = cx->pickB;
+    uint32_t J[OW_SIM_BATCH], I[OW_SIM_BATCH];
+    /* the seven figures in pairs (the last pair padded with 0 - 0), the
+     * sums in registers: each lane adds what tally() adds, in the same order */
+    const v2 r01 = { ref[0], ref[1] }, r23 = { ref[2], ref[3] }, r45 = { ref[4], ref[5] }, r6 = { ref[6], 0 };
+    v2 a01 = { 0, 0 }, a23 = a01, a45 = a01, a6 = a01, q01 = a01, q23 = a01, q45 = a01, q6 = a01;
+    for (uint64_t t0 = lo; t0 < hi; t0 += OW_SIM_BATCH) {
+        size_t nk = hi - t0 < OW_SIM_BATCH ? (size_t)(hi - t0) : OW_SIM_BATCH;
+        for (size_t k = 0; k < nk; k++) {       /* B's type, then A's, round by round */
+            J[k] = T == 1 ? 0 : (uint32_t)ow__discrete_draw(r, pickB);
+            I[k] = pickA ? (uint32_t)ow__discrete_draw(r, pickA) : draw_below(r, n);
+        }
+        for (size_t k = 0; k < nk; k++) {
+            size_t j = J[k];
+            uint32_t i = I[k];
+            const ow_offer *o = &sol->offers[j];
+            const acc_map *A = &am[j];
+            uint64_t word = A->bits[i >> 6], below = word & ((1ull << (i & 63)) - 1);
+            unsigned acc = (unsigned)(word >> (i & 63)) & 1;
+            double dA = A->delta[A->rank[i >> 6] + (uint32_t)__builtin_popcountll(below)];
+            double M = Mv[i];
+            size_t sn = sN[i];
+            const double x4[2] = { M, M + (o->payment - dA) };
+            const double x5[2] = { ob[j * m + sn], wa[j * m + o->action] - o->payment };
+            double x1 = M, x2 = nb[j * m + sn], x4s = x4[acc], x5s = x5[acc];
+            v2 d01 = (v2){ x1 + x2, x1 } - r01, d23 = (v2){ x2, x4s + x5s } - r23;
+            v2 d45 = (v2){ x4s, x5s } - r45, d6 = (v2){ (double)acc, 0 } - r6;
+            a01 += d01; q01 += d01 * d01;
+            a23 += d23; q23 += d23 * d23;
+            a45 += d45; q45 += d45 * d45;
+            a6 += d6; q6 += d6 * d6;
+        }
+    }
+    s1[0] = a01[0]; s1[1] = a01[1]; s1[2] = a23[0]; s1[3] = a23[1]; s1[4] = a45[0]; s1[5] = a45[1]; s1[6] = a6[0];
+    s2[0] = q01[0]; s2[1] = q01[1]; s2[2] = q23[0]; s2[3] = q23[1]; s2[4] = q45[0]; s2[5] = q45[1]; s2[6] = q6[0];
+}
+
+/* rounds [lo, hi) of a model with continuous A types; u: m doubles */
+static void play_continuous(const sim_ctx *cx, gsl_rng *r, double *u, uint64_t lo, uint64_t hi,
+                            double *s1, double *s2)
+{
+    const ow_game *g = cx->w->g;
+    const ow_solution *sol = cx->sol;
+    const size_t m = g->m, T = g->T;
+    for (uint64_t t = lo; t < hi; t++) {
+        size_t j = T == 1 ? 0 : ow__discrete_draw(r, cx->pickB);
+        const ow_offer *o = &sol->offers[j];
+        double x[NSTAT];
+        size_t sn = 0;
+        for (size_t a = 0; a < m; a++) {
+            u[a] = ow__dist_sample(&g->dists[a], r);
+            if (u[a] > u[sn]) sn = a;
+        }
+        double M = u[sn];
+        int accept = M - u[o->action] <= o->payment;
+        x[1] = M;
+        x[2] = cx->nb[j * m + sn];
+        x[0] = x[1] + x[2];
+        if (accept) {
+            x[4] = M + (u[o->action] + o->payment - M);   /* A's gain added to her Nash payoff */
+            x[5] = cx->wa[j * m + o->action] - o->payment;
+        } else {
+            x[4] = M;
+            x[5] = cx->ob[j * m + sn];
+        }
+        x[6] = accept;
+        x[3] = x[4] + x[5];
+        tally(x, cx->ref, s1, s2);
+    }
+}
+
+/* blocks [first, first + count) into cs[0..count-1], in parallel */
+static ow_status run_blocks(const sim_ctx *cx, uint64_t rounds, uint64_t seed, uint64_t first,
+                            size_t count, stat *cs, ow_error *err)
+{
+    const ow_game *g = cx->w->g;
+    const double *ref = cx->ref;
     int fail = 0;
     memset(cs, 0, count * sizeof *cs);
     #pragma omp parallel
     {
         gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
-        double *u = malloc(m * sizeof *u);
-        if (!r || !u) {
+        double *u = g->finite ? NULL : malloc(g->m * sizeof *u);
+        if (!r || (!g->finite && !u)) {
             #pragma omp atomic write
             fail = 1;
         }
         #pragma omp for schedule(dynamic, 1)
         for (size_t c = 0; c < count; c++) {
-            if (!r || !u) continue;
+            if (!r || (!g->finite && !u)) continue;
             uint64_t blk = first + c;
             gsl_rng_set(r, (unsigned long)ow__mix64(seed ^ ow__mix64(blk)));
             uint64_t lo = blk * OW_SIM_BLOCK, hi = lo + OW_SIM_BLOCK < rounds ? lo + OW_SIM_BLOCK : rounds;
             double s1[NSTAT] = { 0 }, s2[NSTAT] = { 0 };
-            for (uint64_t t = lo; t < hi; t++) {
-                size_t j = T == 1 ? 0 : gsl_ran_discrete(r, pickB);
-                const ow_offer *o = &sol->offers[j];
-                double x[NSTAT], M, gain;
-                size_t sn;
-                int accept;
-                if (g->finite) {
-                    uint32_t i = pickA ? (uint32_t)gsl_ran_discrete(r, pickA) : draw_below(r, (uint32_t)g->n);
-                    M = w->M[i];
-                    sn = w->sN[i];
-                    const acc_map *A = &am[j];
-                    uint64_t word = A->bits[i >> 6];
-                    accept = (int)((word >> (i & 63)) & 1);
-                    gain = accept ? o->payment - A->delta[A->rank[i >> 6] +
-                                    (uint32_t)__builtin_popcountll(word & ((1ull << (i & 63)) - 1))] : 0;
-                } else {
-                    sn = 0;
-                    for (size_t a = 0; a < m; a++) {
-                        u[a] = ow__dist_sample(&g->dists[a], r);
-                        if (u[a] > u[sn]) sn = a;
-                    }
-                    M = u[sn];
-                    accept = M - u[o->action] <= o->payment;
-                    gain = u[o->action] + o->payment - M;
-                }
-                x[1] = M;
-                x[2] = nb[j * m + sn];
-                x[0] = x[1] + x[2];
-                if (accept) {
-                    x[4] = M + gain;
-                    x[5] = wa[j * m + o->action] - o->payment;
-                    x[6] = 1;
-                } else {
-                    x[4] = M;
-                    x[5] = ow__ub(g, j, sn)[o->outside];
-                    x[6] = 0;
-                }
-                x[3] = x[4] + x[5];
-                for (int q = 0; q < NSTAT; q++) { double d = x[q] - ref[q]; s1[q] += d; s2[q] += d * d; }
-            }
+            if (g->finite) play_finite(cx, r, lo, hi, s1, s2);
+            else play_continuous(cx, r, u, lo, hi, s1, s2);
             double nn = (double)(hi - lo);
             cs[c].n = nn;
             for (int q = 0; q < NSTAT; q++) {
