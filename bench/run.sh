@@ -39,6 +39,10 @@ gen large  --m 200 --n 1000000 --btypes 100 --k 10 --seed 3 --csv
 # run CMD...: prints "seconds peak_kB"; measure_to OUT CMD...: the same, CMD's output in OUT
 measure() { /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1; }
 measure_to() { local out="$1"; shift; /usr/bin/time -f "%e %M" -o "$out.time" "$@" > "$out" 2>/dev/null; tail -1 "$out.time"; }
+# warm GAME: its files into the page cache before a timed run, for both
+# programs alike (a virtual machine's host may take cached pages back
+# within minutes: a cold read of large.csv took 8 s here against 2.3 s warm)
+warm() { cat "$data/$1".* > /dev/null; }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 rows=()
@@ -51,8 +55,10 @@ workload() {  # label game model reps limit_seconds baseline_seconds_there
   local ot=() om=() bt=() bm=()
   local oo="$data/out-$game-$model.oneway.json" bo="$data/out-$game-$model.baseline.json"
   for ((i = 0; i < n; i++)); do
+    warm "$game"
     read -r t mem < <(measure_to "$oo" "$ow" solve "$data/$game.json" --model "$model" --json)
     ot+=("$t"); om+=("$mem")
+    warm "$game"
     read -r t mem < <(measure_to "$bo" "$py" "$shared/baseline_numpy.py" "$data/$game.json" --model "$model")
     bt+=("$t"); bm+=("$mem")
   done
@@ -73,7 +79,9 @@ echo "bench: large, bayes ($large_reps runs each)" >&2
 workload "solve bayes, large (CSV)" large bayes "$large_reps" 3.5 128
 
 # threads: solve large and simulate, 1 thread against 2
+warm large
 t1=$(OMP_NUM_THREADS=1 measure "$ow" solve "$data/large.json" --json | cut -d' ' -f1)
+warm large
 t2=$(OMP_NUM_THREADS=2 measure "$ow" solve "$data/large.json" --json | cut -d' ' -f1)
 rounds=400000000
 s1=$(OMP_NUM_THREADS=1 measure "$ow" simulate "$data/small.json" --rounds $rounds --seed 1 --json | cut -d' ' -f1)
