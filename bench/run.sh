@@ -78,14 +78,21 @@ workload "solve paper, large (CSV)" large paper "$large_reps" 2.25 61
 echo "bench: large, bayes ($large_reps runs each)" >&2
 workload "solve bayes, large (CSV)" large bayes "$large_reps" 3.5 128
 
-# threads: solve large and simulate, 1 thread against 2
-warm large
-t1=$(OMP_NUM_THREADS=1 measure "$ow" solve "$data/large.json" --json | cut -d' ' -f1)
-warm large
-t2=$(OMP_NUM_THREADS=2 measure "$ow" solve "$data/large.json" --json | cut -d' ' -f1)
+# threads: solve large and simulate, 1 thread against 2, alternating,
+# medians of large_reps pairs (this machine's speed drifts between runs)
+echo "bench: threads ($large_reps pairs)" >&2
 rounds=400000000
-s1=$(OMP_NUM_THREADS=1 measure "$ow" simulate "$data/small.json" --rounds $rounds --seed 1 --json | cut -d' ' -f1)
-s2=$(OMP_NUM_THREADS=2 measure "$ow" simulate "$data/small.json" --rounds $rounds --seed 1 --json | cut -d' ' -f1)
+t1s=() t2s=() s1s=() s2s=()
+for ((i = 0; i < large_reps; i++)); do
+  warm large
+  t1s+=("$(OMP_NUM_THREADS=1 measure "$ow" solve "$data/large.json" --json | cut -d' ' -f1)")
+  warm large
+  t2s+=("$(OMP_NUM_THREADS=2 measure "$ow" solve "$data/large.json" --json | cut -d' ' -f1)")
+  s1s+=("$(OMP_NUM_THREADS=1 measure "$ow" simulate "$data/small.json" --rounds $rounds --seed 1 --json | cut -d' ' -f1)")
+  s2s+=("$(OMP_NUM_THREADS=2 measure "$ow" simulate "$data/small.json" --rounds $rounds --seed 1 --json | cut -d' ' -f1)")
+done
+t1=$(printf '%s\n' "${t1s[@]}" | median); t2=$(printf '%s\n' "${t2s[@]}" | median)
+s1=$(printf '%s\n' "${s1s[@]}" | median); s2=$(printf '%s\n' "${s2s[@]}" | median)
 raw=$(awk 'BEGIN {printf "%.0f", 8 * 1000000 * 200 / 1e6}')
 
 {
@@ -103,8 +110,8 @@ raw=$(awk 'BEGIN {printf "%.0f", 8 * 1000000 * 200 / 1e6}')
   echo
   printf '%s\n' "${agree[@]}"
   echo
-  awk -v s1="$s1" -v s2="$s2" -v r="$rounds" -v t1="$t1" -v t2="$t2" 'BEGIN {
-    printf "| threads | solve large | simulate %d rounds (small, 20 actions) | rounds per second |\n|---|---|---|---|\n", r
+  awk -v s1="$s1" -v s2="$s2" -v r="$rounds" -v t1="$t1" -v t2="$t2" -v n="$large_reps" 'BEGIN {
+    printf "| threads (medians of %d alternating runs) | solve large | simulate %d rounds (small, 20 actions) | rounds per second |\n|---|---|---|---|\n", n, r
     printf "| 1 | %.2f s | %.2f s | %.1f million |\n", t1, s1, r/s1/1e6
     printf "| 2 | %.2f s | %.2f s | %.1f million |\n", t2, s2, r/s2/1e6
     printf "\nSpeed-up of 2 threads over 1: solve large %.2fx, simulate %.2fx.\n", t1/t2, s1/s2 }'
