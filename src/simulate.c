@@ -21,7 +21,6 @@
  */
 #define HAVE_INLINE 1   /* GSL's inline gsl_rng_get / gsl_rng_uniform */
 #include "internal.h"
-#include <gsl/gsl_randist.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef _OPENMP
@@ -195,8 +194,8 @@ static void play_finite(const sim_ctx *cx, gsl_rng *r, uint64_t lo, uint64_t hi,
             size_t sn = sN[i];
             const double x4[2] = { M, M + (o->payment - dA) };
             const double x5[2] = { ob[j * m + sn], wa[j * m + o->action] - o->payment };
-            double x1 = M, x2 = nb[j * m + sn], x4s = x4[acc], x5s = x5[acc];
-            v2 d01 = (v2){ x1 + x2, x1 } - r01, d23 = (v2){ x2, x4s + x5s } - r23;
+            double x2 = nb[j * m + sn], x4s = x4[acc], x5s = x5[acc];
+            v2 d01 = (v2){ M + x2, M } - r01, d23 = (v2){ x2, x4s + x5s } - r23;
             v2 d45 = (v2){ x4s, x5s } - r45, d6 = (v2){ (double)acc, 0 } - r6;
             a01 += d01; q01 += d01 * d01;
             a23 += d23; q23 += d23 * d23;
